@@ -1,0 +1,93 @@
+package io.lifeboat.core.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The storage SPI: a flat namespace of immutable blobs. Everything clever (packing,
+ * deduplication, compression, encryption) lives above it; a backend only stores bytes.
+ *
+ * <h2>Names</h2>
+ * A blob name is a relative, slash-separated path of lower-case ASCII letters, digits,
+ * {@code '-'}, {@code '_'} and {@code '.'} (see {@link BlobNames#validate(String)}), for
+ * example {@code data/3f/3f9a...}. Backends map names to their native keys one to one.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Write once.</b> {@link #putIfAbsent} never replaces an existing blob. It is
+ *       atomic: readers see either no blob or the complete blob, never a prefix, and a
+ *       failed or interrupted put leaves no blob under the name.</li>
+ *   <li><b>Visibility.</b> Once {@code putIfAbsent} returns, the blob is durable and
+ *       visible to {@link #get}, {@link #stat} and {@link #list} of every client.</li>
+ *   <li><b>Missing blobs.</b> {@link #get} and {@link #stat} throw
+ *       {@link NoSuchBlobException} (an {@link IOException}) carrying the name;
+ *       {@link #delete} of a missing blob returns {@code false}.</li>
+ *   <li><b>Ranges.</b> {@link #get(String, long, int)} returns exactly the requested
+ *       bytes or throws: a range that runs past the end of the blob throws
+ *       {@link java.io.EOFException}.</li>
+ *   <li><b>Errors.</b> Every storage fault is an {@link IOException}; programmer errors
+ *       (a malformed name, a negative offset) are {@link IllegalArgumentException}s.</li>
+ *   <li><b>Thread safety.</b> Implementations are safe for concurrent use by many
+ *       threads and by many processes (or hosts) sharing the same store.</li>
+ * </ul>
+ */
+public interface BlobStore extends Closeable {
+
+    /**
+     * Stores {@code data[offset, offset+length)} under {@code name} unless a blob of that
+     * name already exists. Existing content is never compared nor replaced: callers name
+     * blobs by the hash of their bytes, so an existing blob holds the same bytes.
+     *
+     * @return {@code true} if this call created the blob, {@code false} if it existed
+     * @throws IOException if the blob could not be stored; then no blob is left under
+     *         the name by this call
+     */
+    boolean putIfAbsent(String name, byte[] data, int offset, int length) throws IOException;
+
+    /** Stores a whole array; see {@link #putIfAbsent(String, byte[], int, int)}. */
+    default boolean putIfAbsent(String name, byte[] data) throws IOException {
+        return putIfAbsent(name, data, 0, data.length);
+    }
+
+    /**
+     * Reads a whole blob.
+     *
+     * @throws NoSuchBlobException if there is no blob of that name
+     */
+    byte[] get(String name) throws IOException;
+
+    /**
+     * Reads {@code length} bytes starting at {@code offset}.
+     *
+     * @throws NoSuchBlobException if there is no blob of that name
+     * @throws java.io.EOFException if the range runs past the end of the blob
+     */
+    byte[] get(String name, long offset, int length) throws IOException;
+
+    /**
+     * Lists the blobs whose names start with {@code prefix} (which may be empty), in no
+     * particular order. Blobs being written and not yet complete are never listed.
+     */
+    List<BlobInfo> list(String prefix) throws IOException;
+
+    /**
+     * Describes one blob.
+     *
+     * @throws NoSuchBlobException if there is no blob of that name
+     */
+    BlobInfo stat(String name) throws IOException;
+
+    /**
+     * Deletes a blob.
+     *
+     * @return {@code true} if a blob was deleted, {@code false} if none existed
+     */
+    boolean delete(String name) throws IOException;
+
+    /** A human-readable location, without credentials, for messages. */
+    String describe();
+
+    @Override
+    default void close() throws IOException {}
+}
