@@ -1,0 +1,108 @@
+package io.lifeboat.core.internal.chunk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Splits an input into content-defined chunks with a {@link FastCdc}.
+ *
+ * <p>Reads through a buffer of {@code 2 * maxSize} bytes, refilled (after moving the
+ * unread rest to the front) whenever fewer than {@code maxSize} unread bytes remain, so
+ * that the cut rule always sees a full {@code maxSize} window except at the end of the
+ * input. Short reads are fine; a channel must be in blocking mode.
+ *
+ * <p>Not thread-safe: one thread calls {@link #next()}. The chunks it returns own their
+ * arrays and may go to other threads. The chunker does not close its input.
+ */
+public final class Chunker {
+
+    /** A blocking source of bytes: reads at least one byte, or returns -1 at the end. */
+    @FunctionalInterface
+    private interface Source {
+        int read(byte[] b, int off, int len) throws IOException;
+    }
+
+    private final FastCdc cdc;
+    private final Source source;
+    private final byte[] buf;
+    private int start;
+    private int end;
+    private boolean eof;
+    private long bytesRead;
+    private long nextOffset;
+
+    /** Chunks what {@code in} yields; {@code in} must be in blocking mode. */
+    public Chunker(FastCdc cdc, ReadableByteChannel in) {
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")));
+    }
+
+    /** Chunks what {@code in} yields. */
+    public Chunker(FastCdc cdc, InputStream in) {
+        this(cdc, Objects.requireNonNull(in, "in")::read);
+    }
+
+    private Chunker(FastCdc cdc, Source source) {
+        this.cdc = Objects.requireNonNull(cdc, "cdc");
+        this.source = source;
+        this.buf = new byte[2 * cdc.params().maxSize()];
+    }
+
+    /**
+     * Returns the next chunk, or {@code null} once the input is exhausted. The chunks, in
+     * order, concatenate to exactly the input.
+     *
+     * @throws IOException if reading the input fails; the chunker is then unusable
+     */
+    public Chunk next() throws IOException {
+        if (end - start < cdc.params().maxSize() && !eof) {
+            fill();
+        }
+        int available = end - start;
+        if (available == 0) {
+            return null;
+        }
+        int length = cdc.nextCut(buf, start, available);
+        Chunk chunk = new Chunk(Arrays.copyOfRange(buf, start, start + length), length, nextOffset);
+        start += length;
+        nextOffset += length;
+        return chunk;
+    }
+
+    /** How many bytes were read from the input so far (read ahead included). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Moves the unread bytes to the front if needed, then reads until full or end. */
+    private void fill() throws IOException {
+        if (buf.length - start < cdc.params().maxSize()) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        while (end < buf.length) {
+            int n = source.read(buf, end, buf.length - end);
+            if (n < 0) {
+                eof = true;
+                return;
+            }
+            end += n;
+            bytesRead += n;
+        }
+    }
+
+    private static Source channelSource(ReadableByteChannel in) {
+        return (b, off, len) -> {
+            ByteBuffer target = ByteBuffer.wrap(b, off, len);
+            int n;
+            do {
+                n = in.read(target);
+            } while (n == 0);
+            return n;
+        };
+    }
+}
