@@ -1,0 +1,79 @@
+package io.lifeboat.core.internal.codec;
+
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * Per-call working state of {@link BlobCodec}: zstd contexts and scratch arrays, lent out
+ * by a small pool so that concurrent calls never share one.
+ *
+ * <p>The pool rather than a {@code ThreadLocal}: zstd-jni contexts hold native memory that
+ * is only freed by {@link #close()}, and a thread-local would leak it for every thread
+ * (virtual or pooled) that dies. At most {@link #IDLE_LIMIT} idle workspaces are kept;
+ * extra ones are closed on release. Scratch arrays above {@link #RETAIN_LIMIT} bytes are
+ * dropped on release so that one huge blob does not pin memory.
+ */
+final class Workspace implements AutoCloseable {
+    static final int IDLE_LIMIT = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    static final int RETAIN_LIMIT = 16 * 1024 * 1024 + 64 * 1024;
+
+    private static final int PROBE_LEVEL = 1;
+    private static final int FULL_LEVEL = 3;
+    private static final byte[] EMPTY = new byte[0];
+    private static final ArrayBlockingQueue<Workspace> IDLE = new ArrayBlockingQueue<>(IDLE_LIMIT);
+
+    /** Fast, for sampling whether compression pays. */
+    final ZstdCompressCtx probe = new ZstdCompressCtx().setLevel(PROBE_LEVEL);
+    /** zstd's default level with the content checksum, for the stored frame. */
+    final ZstdCompressCtx full = new ZstdCompressCtx().setLevel(FULL_LEVEL).setChecksum(true);
+    final ZstdDecompressCtx decompress = new ZstdDecompressCtx();
+
+    private byte[] planes = EMPTY;
+    private byte[] packed = EMPTY;
+
+    private Workspace() {
+    }
+
+    /** Takes an idle workspace or makes one; give it back with {@link #release()}. */
+    static Workspace acquire() {
+        Workspace ws = IDLE.poll();
+        return ws != null ? ws : new Workspace();
+    }
+
+    /** Returns this workspace to the pool, or closes it if the pool is full. */
+    void release() {
+        planes = trim(planes);
+        packed = trim(packed);
+        if (!IDLE.offer(this)) {
+            close();
+        }
+    }
+
+    /** A scratch array of at least {@code size} bytes for byte planes. */
+    byte[] planes(int size) {
+        if (planes.length < size) {
+            planes = new byte[size];
+        }
+        return planes;
+    }
+
+    /** A scratch array of at least {@code size} bytes for compressed output. */
+    byte[] packed(int size) {
+        if (packed.length < size) {
+            packed = new byte[size];
+        }
+        return packed;
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+        full.close();
+        decompress.close();
+    }
+
+    private static byte[] trim(byte[] scratch) {
+        return scratch.length > RETAIN_LIMIT ? EMPTY : scratch;
+    }
+}

@@ -1,0 +1,135 @@
+package io.lifeboat.core.internal.codec;
+
+import static io.lifeboat.core.internal.codec.CodecFixtures.bfloat16Floats;
+import static io.lifeboat.core.internal.codec.CodecFixtures.random;
+import static io.lifeboat.core.internal.codec.CodecFixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class BlobCodecTest {
+
+    @Test
+    void codesArePartOfTheFormat() {
+        assertThat(Compression.RAW.code()).isEqualTo((byte) 0);
+        assertThat(Compression.ZSTD.code()).isEqualTo((byte) 1);
+        assertThat(Compression.SHUFFLE4_ZSTD.code()).isEqualTo((byte) 2);
+        assertThat(Compression.fromCode(2)).contains(Compression.SHUFFLE4_ZSTD);
+        assertThat(Compression.fromCode(3)).isEmpty();
+        assertThat(Compression.fromCode(-1)).isEmpty();
+    }
+
+    @Test
+    void randomDataIsStoredRaw() throws CorruptBlobException {
+        byte[] data = random(1, 8 << 20);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length);
+        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.RAW.code());
+        assertThat(encoded).hasSize(data.length + 1);
+        assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    /** Only the middle sample is incompressible; were the whole compressed, it would shrink a lot. */
+    @Test
+    void probeDecidesFromTheMiddleSampleAlone() {
+        byte[] data = new byte[8 << 20];
+        byte[] noise = random(2, 256 << 10);
+        System.arraycopy(noise, 0, data, data.length / 2 - noise.length / 2, noise.length);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length);
+        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.RAW.code());
+    }
+
+    @Test
+    void textChoosesZstdAndShrinks() throws CorruptBlobException {
+        byte[] data = text(4, 1 << 20);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length);
+        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.ZSTD.code());
+        assertThat(encoded.length).isLessThan(data.length / 3);
+        assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    @Test
+    void bfloat16WeightsChooseShuffleAndBeatPlainZstd() throws CorruptBlobException {
+        byte[] data = bfloat16Floats(5, 1 << 20);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length);
+        byte[] plain = BlobCodec.encode(data, 0, data.length, Compression.ZSTD);
+        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.SHUFFLE4_ZSTD.code());
+        assertThat(encoded.length).isLessThan(plain.length).isLessThan(data.length / 2);
+        assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    @Test
+    void shortDataIsStoredRaw() {
+        byte[] data = new byte[BlobCodec.MIN_COMPRESS_LENGTH - 1];
+        assertThat(BlobCodec.encode(data, 0, data.length)).hasSize(data.length + 1).startsWith(0);
+    }
+
+    @Test
+    void encodesTheGivenRangeOnly() throws CorruptBlobException {
+        byte[] data = text(6, 10_000);
+        byte[] encoded = BlobCodec.encode(data, 100, 5000);
+        assertThat(BlobCodec.decode(encoded, 0, encoded.length, 5000)).isEqualTo(Arrays.copyOfRange(data, 100, 5100));
+    }
+
+    @Test
+    void emptyBlobIsCorrupt() {
+        assertThatThrownBy(() -> BlobCodec.decode(new byte[0], 0, 0, 0))
+                .isInstanceOf(CorruptBlobException.class).hasMessageContaining("no mode byte");
+    }
+
+    @Test
+    void unknownModeIsCorrupt() {
+        assertThatThrownBy(() -> BlobCodec.decode(new byte[] {3, 1, 2}, 0, 3, 2))
+                .isInstanceOf(CorruptBlobException.class).hasMessage("unknown compression mode 3");
+        assertThatThrownBy(() -> BlobCodec.decode(new byte[] {(byte) 0xff}, 0, 1, 0))
+                .isInstanceOf(CorruptBlobException.class).hasMessage("unknown compression mode 255");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void wrongRawLengthIsCorrupt(Compression mode) {
+        byte[] data = text(7, 3000);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length, mode);
+        assertThatThrownBy(() -> BlobCodec.decode(encoded, 0, encoded.length, data.length - 1))
+                .isInstanceOf(CorruptBlobException.class);
+        assertThatThrownBy(() -> BlobCodec.decode(encoded, 0, encoded.length, data.length + 1))
+                .isInstanceOf(CorruptBlobException.class);
+        assertThatThrownBy(() -> BlobCodec.decode(encoded, 0, encoded.length, 0))
+                .isInstanceOf(CorruptBlobException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = {"ZSTD", "SHUFFLE4_ZSTD"})
+    void truncatedOrEmptyBodyIsCorrupt(Compression mode) {
+        byte[] data = text(8, 3000);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length, mode);
+        for (int length : new int[] {1, 2, encoded.length / 2, encoded.length - 1}) {
+            assertThatThrownBy(() -> BlobCodec.decode(encoded, 0, length, data.length))
+                    .as("first %d bytes", length).isInstanceOf(CorruptBlobException.class);
+        }
+    }
+
+    @Test
+    void trailingBytesAfterTheFrameAreCorrupt() {
+        byte[] data = text(9, 3000);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length, Compression.ZSTD);
+        byte[] longer = Arrays.copyOf(encoded, encoded.length + 3);
+        assertThatThrownBy(() -> BlobCodec.decode(longer, 0, longer.length, data.length))
+                .isInstanceOf(CorruptBlobException.class);
+    }
+
+    @Test
+    void negativeRawLengthIsAProgrammingError() {
+        assertThatIllegalArgumentException().isThrownBy(() -> BlobCodec.decode(new byte[] {0}, 0, 1, -1));
+    }
+
+    @Test
+    void rangesOutsideTheArrayAreProgrammingErrors() {
+        assertThatThrownBy(() -> BlobCodec.encode(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> BlobCodec.decode(new byte[10], 5, 6, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}
