@@ -1,0 +1,129 @@
+package io.lifeboat.core.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM sealing of every object and blob Lifeboat stores.
+ *
+ * <h2>Format</h2>
+ * <pre>
+ * nonce (12 bytes, random) || ciphertext (as long as the plaintext) || tag (16 bytes)
+ * </pre>
+ * No associated data. A sealed message is therefore exactly {@link #OVERHEAD} bytes longer
+ * than its plaintext.
+ *
+ * <h2>Nonces</h2>
+ * Every {@link #seal} draws a fresh 96-bit nonce from a {@link SecureRandom}; nonces are
+ * never counters and never reused on purpose. Random nonces collide by chance: after
+ * {@code q} seals under one key the probability of any collision is about
+ * {@code q^2 / 2^97}. NIST SP 800-38D (section 8.3) therefore limits a key used with
+ * random 96-bit nonces to 2^32 invocations, which keeps that probability below 2^-32.
+ * Lifeboat seals one message per stored object or blob, so one data key stays within the
+ * limit for about four billion stored objects (several petabytes at megabyte-sized
+ * chunks); a repository larger than that needs a new data key. A single message may be
+ * up to the Java array limit, far below GCM's 64 GiB per-message limit.
+ *
+ * <h2>Threads</h2>
+ * Thread-safe. Each thread reuses one {@link Cipher} (the JDK's AES-GCM is accelerated by
+ * CPU intrinsics) and one {@link SecureRandom}; both are initialised afresh for every
+ * message.
+ */
+public final class Envelope {
+    /** Nonce length in bytes. */
+    public static final int NONCE_LENGTH = 12;
+    /** Authentication tag length in bytes. */
+    public static final int TAG_LENGTH = 16;
+    /** Bytes a sealed message has beyond its plaintext: nonce and tag. */
+    public static final int OVERHEAD = NONCE_LENGTH + TAG_LENGTH;
+
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Envelope::newCipher);
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+
+    private final SecretKeySpec key;
+
+    /**
+     * An envelope sealing under {@code dataKey}; the caller may zero the array afterwards.
+     *
+     * @throws IllegalArgumentException unless the key has 32 bytes
+     */
+    public Envelope(byte[] dataKey) {
+        if (dataKey.length != MasterKey.KEY_LENGTH) {
+            throw new IllegalArgumentException("an AES-256 key has 32 bytes, not " + dataKey.length);
+        }
+        this.key = new SecretKeySpec(dataKey, "AES");
+    }
+
+    /**
+     * Seals {@code plain[off, off+len)} under a fresh random nonce.
+     *
+     * @return a new array of {@code len + OVERHEAD} bytes
+     */
+    public byte[] seal(byte[] plain, int off, int len) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        byte[] nonce = new byte[NONCE_LENGTH];
+        RANDOM.get().nextBytes(nonce);
+        byte[] sealed = new byte[len + OVERHEAD];
+        System.arraycopy(nonce, 0, sealed, 0, NONCE_LENGTH);
+        Cipher cipher = CIPHER.get();
+        try {
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(8 * TAG_LENGTH, nonce));
+            cipher.doFinal(plain, off, len, sealed, NONCE_LENGTH);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+        return sealed;
+    }
+
+    /** Seals a whole array; see {@link #seal(byte[], int, int)}. */
+    public byte[] seal(byte[] plain) {
+        return seal(plain, 0, plain.length);
+    }
+
+    /**
+     * Opens {@code sealed[off, off+len)}, which {@link #seal} produced under the same key.
+     *
+     * @return the plaintext, {@code len - OVERHEAD} bytes
+     * @throws AuthenticationException if the bytes were sealed under another key, were
+     *         changed in any way, or are shorter than {@link #OVERHEAD}
+     */
+    public byte[] open(byte[] sealed, int off, int len) throws AuthenticationException {
+        Objects.checkFromIndexSize(off, len, sealed.length);
+        if (len < OVERHEAD) {
+            throw new AuthenticationException();
+        }
+        Cipher cipher = CIPHER.get();
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(8 * TAG_LENGTH, sealed, off, NONCE_LENGTH));
+            return cipher.doFinal(sealed, off + NONCE_LENGTH, len - NONCE_LENGTH);
+        } catch (AEADBadTagException e) {
+            throw new AuthenticationException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    /** Opens a whole array; see {@link #open(byte[], int, int)}. */
+    public byte[] open(byte[] sealed) throws AuthenticationException {
+        return open(sealed, 0, sealed.length);
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + TRANSFORMATION, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Envelope[AES-256-GCM]";
+    }
+}
