@@ -1,7 +1,87 @@
 package io.lifeboat.cli;
 
-public final class Main {
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lifeboat} command. */
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Disaster recovery for AI systems: encrypted, deduplicated snapshots of data, models and config.",
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
+                RestoreCommand.class, CheckCommand.class, StatsCommand.class, KeyCommand.class, QuickstartCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 repository locked,",
+                "            10 damaged data found, 12 wrong passphrase."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("lifeboat");
+        boolean interactive = System.console() != null;
+        int code = run(System.out, System.err, System.getenv(), System.in, interactive, args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line; never calls {@code System.exit}. */
+    public static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
+                          boolean interactive, String... args) {
+        Context ctx = new Context(out, err, env, in, interactive);
+        CommandLine cl = new CommandLine(new Main(), new Factory(ctx));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("lifeboat: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("lifeboat: " + message(ex));
+            if (env.get("LIFEBOAT_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return ExitCodes.of(ex);
+        });
+        return cl.execute(args);
+    }
+
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        if (t instanceof java.nio.file.NoSuchFileException nsf) {
+            return (nsf.getReason() == null ? "no such file or directory" : nsf.getReason()) + ": " + nsf.getFile();
+        }
+        if (t instanceof java.nio.file.AccessDeniedException ade) {
+            return "permission denied: " + ade.getFile();
+        }
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        return m;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Gives commands the {@link Context} through their constructor. */
+    private record Factory(Context ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(Context.class).newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"lifeboat " + io.lifeboat.core.internal.engine.Version.VERSION};
+        }
     }
 }

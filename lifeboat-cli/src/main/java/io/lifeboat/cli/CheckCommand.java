@@ -1,0 +1,79 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.core.BackupOptions;
+import io.lifeboat.core.CheckOptions;
+import io.lifeboat.core.CheckReport;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.internal.engine.CheckEngine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", description = {"Verify the repository's structure; with --read-data, every stored byte.",
+        "Exit code 10 when damage is found, naming the damaged objects and the files they affect."})
+final class CheckCommand extends RepoCommand {
+    @ArgGroup(exclusive = true)
+    Depth depth = new Depth();
+
+    static final class Depth {
+        @Option(names = "--read-data", description = "Read and verify every pack.")
+        boolean readData;
+
+        @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read and verify a random N% of the packs.")
+        String subset;
+    }
+
+    @Option(names = "--threads", paramLabel = "N", description = "Parallel pack readers (default: twice the cores).")
+    int threads = 2 * BackupOptions.defaultThreads();
+
+    CheckCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        double percent = depth.subset == null ? 100 : parsePercent(depth.subset);
+        boolean read = depth.readData || depth.subset != null;
+        try (Repository repository = openRepository()) {
+            CheckReport r = new CheckEngine(repository, new CheckOptions(read, percent, threads)).run();
+            if (json) {
+                printJson(r);
+            } else {
+                print(r, read);
+            }
+            return r.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+        }
+    }
+
+    static double parsePercent(String s) {
+        String v = s.endsWith("%") ? s.substring(0, s.length() - 1) : s;
+        try {
+            double d = Double.parseDouble(v);
+            if (d > 0 && d <= 100) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new UsageException("--read-data-subset takes a percentage above 0 and at most 100, like 10%: '" + s + "'");
+    }
+
+    private void print(CheckReport r, boolean read) {
+        for (String i : r.infos()) {
+            info("info: " + i);
+        }
+        for (String e : r.errors()) {
+            ctx.err().println("error: " + e);
+        }
+        for (String f : r.damagedFiles()) {
+            ctx.err().println("damaged file: " + f);
+        }
+        String what = String.format("%d snapshots, %d trees, %d blobs in %d packs%s", r.snapshots(), r.trees(), r.blobs(),
+                r.packs(), read ? " (" + r.packsRead() + " packs read)" : "");
+        if (r.ok()) {
+            ctx.out().println("no errors were found: " + what);
+        } else {
+            ctx.out().println(r.errors().size() + " error(s) found: " + what);
+        }
+    }
+}

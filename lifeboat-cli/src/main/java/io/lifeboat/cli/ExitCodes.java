@@ -1,0 +1,40 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.core.IntegrityException;
+import io.lifeboat.core.RepositoryNotFoundException;
+import io.lifeboat.core.SnapshotNotFoundException;
+import io.lifeboat.core.WrongPassphraseException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** The documented exit codes, and the one place that maps failures to them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** Any failure not listed below (I/O errors, a full disk, an unreachable backend). */
+    public static final int FAILURE = 1;
+    /** Bad usage or input: unknown option, missing repository, no such snapshot or path. */
+    public static final int USAGE = 2;
+    /** The repository is locked or busy. */
+    public static final int LOCKED = 3;
+    /** Damaged or missing data was found. */
+    public static final int INTEGRITY = 10;
+    /** The passphrase opens no key of the repository. */
+    public static final int WRONG_PASSPHRASE = 12;
+
+    private ExitCodes() {}
+
+    public static int of(Throwable t) {
+        if (t instanceof WrongPassphraseException) {
+            return WRONG_PASSPHRASE;
+        }
+        if (t instanceof IntegrityException) {
+            return INTEGRITY;
+        }
+        if (t instanceof RepositoryNotFoundException || t instanceof SnapshotNotFoundException
+                || t instanceof UsageException || t instanceof CommandLine.ParameterException
+                || t instanceof NoSuchFileException || t instanceof IllegalArgumentException) {
+            return USAGE;
+        }
+        return FAILURE;
+    }
+}

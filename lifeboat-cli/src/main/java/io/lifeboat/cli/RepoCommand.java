@@ -1,0 +1,143 @@
+package io.lifeboat.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.RepositoryNotFoundException;
+import io.lifeboat.core.storage.BlobStore;
+import io.lifeboat.core.storage.local.LocalBlobStore;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every repository command shares, and how they turn into an open repository.
+ * The passphrase comes from {@code --password-file}, {@code LIFEBOAT_PASSWORD_FILE},
+ * {@code LIFEBOAT_PASSWORD}, or a prompt when a person is at a terminal; it is never
+ * printed or logged.
+ */
+abstract class RepoCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    protected final Context ctx;
+
+    @Option(names = {"-r", "--repo"}, paramLabel = "URL",
+            description = "Repository: a path or file:/path (default: $LIFEBOAT_REPO).")
+    String repo;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the passphrase from the first line of FILE (default: $LIFEBOAT_PASSWORD_FILE, then $LIFEBOAT_PASSWORD).")
+    Path passwordFile;
+
+    @Option(names = "--json", description = "Print results as JSON.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only results and errors.")
+    boolean quiet;
+
+    protected RepoCommand(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The repository location, or a usage error. */
+    protected Path location() {
+        String url = repo != null ? repo : ctx.env("LIFEBOAT_REPO");
+        if (url == null) {
+            throw new UsageException("no repository given: use --repo or set LIFEBOAT_REPO");
+        }
+        return RepositoryUrls.localPath(url);
+    }
+
+    /** Opens the store of an existing repository. */
+    protected BlobStore openStore() throws IOException {
+        Path path = location();
+        if (!Files.isDirectory(path)) {
+            throw new RepositoryNotFoundException("no Lifeboat repository at " + path
+                    + (Files.exists(path) ? " (not a directory)" : " (no such directory)"));
+        }
+        return new LocalBlobStore(path);
+    }
+
+    /** Opens and unlocks the repository. */
+    protected Repository openRepository() throws IOException {
+        BlobStore store = openStore();
+        Repository.readConfig(store); // "not a repository" before asking for a passphrase
+        char[] pass = passphrase();
+        try {
+            return Repository.open(store, pass);
+        } finally {
+            Arrays.fill(pass, '\0');
+        }
+    }
+
+    /** The passphrase, from the first source that has one. */
+    protected char[] passphrase() throws IOException {
+        Path file = passwordFile;
+        if (file == null && ctx.env("LIFEBOAT_PASSWORD_FILE") != null) {
+            file = Path.of(ctx.env("LIFEBOAT_PASSWORD_FILE"));
+        }
+        if (file != null) {
+            return readPasswordFile(file);
+        }
+        String env = ctx.env("LIFEBOAT_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        Console console = ctx.interactive() ? System.console() : null;
+        if (console != null) {
+            char[] p = console.readPassword("Passphrase for %s: ", location());
+            if (p != null && p.length > 0) {
+                return p;
+            }
+        }
+        throw new UsageException("no passphrase given: use --password-file, LIFEBOAT_PASSWORD_FILE or LIFEBOAT_PASSWORD");
+    }
+
+    static char[] readPasswordFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("password file " + file + " does not exist or is not a file");
+        }
+        String content = Files.readString(file, StandardCharsets.UTF_8);
+        int nl = content.indexOf('\n');
+        String line = nl >= 0 ? content.substring(0, nl) : content;
+        if (line.endsWith("\r")) {
+            line = line.substring(0, line.length() - 1);
+        }
+        if (line.isEmpty()) {
+            throw new UsageException("password file " + file + " is empty");
+        }
+        return line.toCharArray();
+    }
+
+    /** Prints a value as indented JSON on stdout. */
+    protected void printJson(Object value) throws IOException {
+        ctx.out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+    }
+
+    /** A line for people on stderr, unless quiet or JSON. */
+    protected void info(String line) {
+        if (!quiet && !json) {
+            ctx.err().println(line);
+        }
+    }
+
+    static String hostname() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    static String username() {
+        return System.getProperty("user.name", "");
+    }
+}

@@ -1,0 +1,104 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "snapshots", description = "List snapshots, oldest first.")
+final class SnapshotsCommand extends RepoCommand {
+    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only snapshots with this tag (repeatable: all must match).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--asset", paramLabel = "NAME", description = "Only snapshots of this asset.")
+    String asset;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "Only snapshots from this host.")
+    String host;
+
+    @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots that include this path (repeatable).")
+    List<String> paths = new ArrayList<>();
+
+    SnapshotsCommand(Context ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SortedMap<String, String> wanted = BackupCommand.parseTags(tags);
+        try (Repository repository = openRepository()) {
+            List<Snapshot> shown = new ArrayList<>();
+            for (Snapshot s : repository.snapshots()) {
+                if (matches(s, wanted)) {
+                    shown.add(s);
+                }
+            }
+            if (json) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                shown.forEach(s -> out.add(toJson(s)));
+                printJson(out);
+            } else {
+                printTable(shown);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private boolean matches(Snapshot s, SortedMap<String, String> wanted) {
+        for (Map.Entry<String, String> t : wanted.entrySet()) {
+            if (!t.getValue().equals(s.tags().get(t.getKey()))) {
+                return false;
+            }
+        }
+        if (asset != null && !asset.equals(s.asset())) {
+            return false;
+        }
+        if (host != null && !host.equals(s.hostname())) {
+            return false;
+        }
+        for (String p : paths) {
+            String abs = java.nio.file.Path.of(p).toAbsolutePath().normalize().toString();
+            if (!s.paths().contains(abs) && !s.paths().contains(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Map<String, Object> toJson(Snapshot s) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("id", s.id().hex());
+        o.put("short_id", s.id().shortHex());
+        o.put("time", s.time().toString());
+        o.put("hostname", s.hostname());
+        o.put("username", s.username());
+        o.put("paths", s.paths());
+        o.put("tags", s.tags());
+        o.put("asset", s.asset());
+        o.put("kind", s.kind());
+        o.put("parent", s.parent() == null ? null : s.parent().hex());
+        o.put("tree", s.tree().hex());
+        o.put("program", s.program());
+        o.put("summary", s.summary());
+        return o;
+    }
+
+    private void printTable(List<Snapshot> shown) {
+        String fmt = "%-8s  %-19s  %-16s  %-12s  %10s  %s%n";
+        ctx.out().printf(fmt, "ID", "Time", "Host", "Asset", "Size", "Paths / Tags");
+        for (Snapshot s : shown) {
+            StringBuilder tagText = new StringBuilder();
+            s.tags().forEach((k, v) -> tagText.append(tagText.isEmpty() ? "" : ",").append(v.isEmpty() ? k : k + "=" + v));
+            String assetText = s.asset() == null ? "" : s.asset() + (s.kind() == null ? "" : " (" + s.kind() + ")");
+            ctx.out().printf(fmt, s.id().shortHex(), Format.time(s.time()), s.hostname(), assetText,
+                    Format.bytes(s.summary().totalBytes()),
+                    String.join(" ", s.paths()) + (tagText.isEmpty() ? "" : "  [" + tagText + "]"));
+        }
+        ctx.out().println(shown.size() + " snapshot" + (shown.size() == 1 ? "" : "s"));
+    }
+}

@@ -1,0 +1,14 @@
+package io.lifeboat.core;
+
+/**
+ * Told what a backup meets. Called from worker threads: implementations are thread-safe.
+ */
+public interface BackupListener {
+    /** A path could not be backed up as it was, or was skipped. */
+    default void warning(String path, String message) {}
+
+    /** A file's content was read and stored ({@code bytes} of it). */
+    default void fileDone(String path, long bytes) {}
+
+    BackupListener NONE = new BackupListener() {};
+}

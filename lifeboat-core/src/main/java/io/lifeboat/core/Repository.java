@@ -1,0 +1,521 @@
+package io.lifeboat.core;
+
+import io.lifeboat.core.internal.chunk.ChunkerParams;
+import io.lifeboat.core.internal.chunk.FastCdc;
+import io.lifeboat.core.internal.codec.BlobCodec;
+import io.lifeboat.core.internal.codec.CorruptBlobException;
+import io.lifeboat.core.internal.crypto.AuthenticationException;
+import io.lifeboat.core.internal.crypto.ChunkIdHasher;
+import io.lifeboat.core.internal.crypto.Envelope;
+import io.lifeboat.core.internal.crypto.KdfParams;
+import io.lifeboat.core.internal.crypto.KeySlot;
+import io.lifeboat.core.internal.crypto.MasterKey;
+import io.lifeboat.core.internal.format.ByteReader;
+import io.lifeboat.core.internal.format.ByteWriter;
+import io.lifeboat.core.internal.format.CorruptObjectException;
+import io.lifeboat.core.internal.format.IndexFile;
+import io.lifeboat.core.internal.format.PackEntry;
+import io.lifeboat.core.internal.format.Packs;
+import io.lifeboat.core.internal.format.SnapshotCodec;
+import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.repo.ChunkIndex;
+import io.lifeboat.core.storage.BlobInfo;
+import io.lifeboat.core.storage.BlobStore;
+import io.lifeboat.core.storage.NoSuchBlobException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * An open, unlocked repository: the store, its config, the master key and the index.
+ *
+ * <p>Layout of blob names (see docs/format.md):
+ * <pre>
+ * config                      plaintext JSON ({@link RepositoryConfig})
+ * keys/&lt;sha256&gt;               key slots (plaintext JSON; the master key inside is sealed)
+ * data/&lt;xx&gt;/&lt;sha256&gt;          packs of data blobs or of tree blobs
+ * index/&lt;sha256&gt;              index files (sealed)
+ * snapshots/&lt;sha256&gt;          snapshots (sealed)
+ * </pre>
+ * Every name except {@code config} is the SHA-256 of the stored bytes.
+ *
+ * <p>Thread-safe: engines share one instance across their worker threads.
+ */
+public final class Repository implements Closeable {
+    public static final String KEYS = "keys";
+    public static final String INDEX = "index";
+    public static final String SNAPSHOTS = "snapshots";
+    public static final String DATA = "data";
+
+    private final BlobStore store;
+    private final RepositoryConfig config;
+    private final MasterKey masterKey;
+    private final String keyId;
+    private final Envelope envelope;
+    private final ChunkIdHasher hasher;
+    private final FastCdc chunker;
+    private final ChunkIndex index = new ChunkIndex();
+    private final Set<Id> loadedIndexes = ConcurrentHashMap.newKeySet();
+    private final Map<Id, Tree> treeCache = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Id, Tree> eldest) {
+            return size() > 4096;
+        }
+    });
+
+    private Repository(BlobStore store, RepositoryConfig config, MasterKey masterKey, String keyId) {
+        this.store = store;
+        this.config = config;
+        this.masterKey = masterKey;
+        this.keyId = keyId;
+        this.envelope = new Envelope(masterKey.dataKey());
+        this.hasher = new ChunkIdHasher(masterKey.chunkIdKey());
+        this.chunker = new FastCdc(config.chunker(), masterKey.chunkerSeed());
+    }
+
+    /** What {@code init} may choose. */
+    public record InitOptions(ChunkerParams chunker, int packSize, KdfParams kdf, String hostname, String username,
+                              Clock clock) {
+        public static InitOptions defaults(String hostname, String username) {
+            return new InitOptions(ChunkerParams.DEFAULT, RepositoryConfig.DEFAULT_PACK_SIZE, KdfParams.DEFAULT,
+                    hostname, username, Clock.systemUTC());
+        }
+
+        public InitOptions withKdf(KdfParams params) {
+            return new InitOptions(chunker, packSize, params, hostname, username, clock);
+        }
+
+        public InitOptions withPackSize(int size) {
+            return new InitOptions(chunker, size, kdf, hostname, username, clock);
+        }
+
+        public InitOptions withChunker(ChunkerParams params) {
+            return new InitOptions(params, packSize, kdf, hostname, username, clock);
+        }
+    }
+
+    /**
+     * Creates a repository in an empty store: a random master key wrapped in one key slot
+     * for {@code passphrase}, then the config (written last: its presence marks a complete
+     * repository).
+     *
+     * @throws IOException if the store already holds a repository
+     */
+    public static Repository init(BlobStore store, char[] passphrase, InitOptions options) throws IOException {
+        if (exists(store)) {
+            throw new RepositoryExistsException("a repository already exists at " + store.describe());
+        }
+        SecureRandom random = new SecureRandom();
+        MasterKey key = MasterKey.generate(random);
+        byte[] id = new byte[32];
+        random.nextBytes(id);
+        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, HexFormat.of().formatHex(id),
+                options.clock().instant(), options.chunker(), options.packSize());
+        String slotId = writeKeySlot(store, KeySlot.create(passphrase, key, options.kdf(), options.hostname(),
+                options.username(), options.clock()));
+        byte[] json = config.toJson();
+        if (!store.putIfAbsent(RepositoryConfig.NAME, json)) {
+            throw new RepositoryExistsException("a repository already exists at " + store.describe());
+        }
+        return new Repository(store, config, key, slotId);
+    }
+
+    /** Whether the store holds a repository config. */
+    public static boolean exists(BlobStore store) throws IOException {
+        try {
+            store.stat(RepositoryConfig.NAME);
+            return true;
+        } catch (NoSuchBlobException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads the config without any key.
+     *
+     * @throws RepositoryNotFoundException if there is no repository
+     * @throws UnsupportedFormatException if its format is newer than this code
+     */
+    public static RepositoryConfig readConfig(BlobStore store) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = store.get(RepositoryConfig.NAME);
+        } catch (NoSuchBlobException e) {
+            throw new RepositoryNotFoundException("no Lifeboat repository at " + store.describe()
+                    + " (no config found; create one with 'lifeboat init')");
+        }
+        return RepositoryConfig.fromJson(bytes, store.describe());
+    }
+
+    /**
+     * Opens a repository with a passphrase, trying every key slot.
+     *
+     * @throws RepositoryNotFoundException if there is no repository
+     * @throws UnsupportedFormatException if its format is newer than this code
+     * @throws WrongPassphraseException if no key slot opens with the passphrase
+     */
+    public static Repository open(BlobStore store, char[] passphrase) throws IOException {
+        RepositoryConfig config = readConfig(store);
+        List<BlobInfo> slots = store.list(KEYS + "/");
+        if (slots.isEmpty()) {
+            throw new IntegrityException(KEYS, "the repository has no key slots");
+        }
+        for (BlobInfo info : slots) {
+            KeySlot slot;
+            try {
+                slot = KeySlot.fromJson(store.get(info.name()));
+            } catch (IOException e) {
+                continue; // a damaged slot cannot open it; another may
+            }
+            try {
+                MasterKey key = slot.unwrap(passphrase);
+                return new Repository(store, config, key, slotIdOf(info.name()));
+            } catch (io.lifeboat.core.internal.crypto.WrongPassphraseException e) {
+                // try the next slot
+            }
+        }
+        throw new WrongPassphraseException("wrong passphrase: no key of the repository at " + store.describe()
+                + " opens with it");
+    }
+
+    private static String slotIdOf(String name) {
+        return name.substring(name.indexOf('/') + 1);
+    }
+
+    private static String writeKeySlot(BlobStore store, KeySlot slot) throws IOException {
+        byte[] json = slot.toJson();
+        String id = Id.sha256(json).hex();
+        store.putIfAbsent(KEYS + "/" + id, json);
+        return id;
+    }
+
+    // ---- keys -----------------------------------------------------------------------
+
+    /** A key slot as listed to people: never any key material. */
+    public record KeyInfo(String id, boolean current, java.time.Instant created, String hostname, String username,
+                          KdfParams kdf) {}
+
+    public List<KeyInfo> keys() throws IOException {
+        List<KeyInfo> out = new ArrayList<>();
+        for (BlobInfo info : store.list(KEYS + "/")) {
+            String id = slotIdOf(info.name());
+            KeySlot slot = KeySlot.fromJson(store.get(info.name()));
+            out.add(new KeyInfo(id, id.equals(keyId), slot.created(), slot.hostname(), slot.username(), slot.kdfParams()));
+        }
+        out.sort(Comparator.comparing(KeyInfo::created).thenComparing(KeyInfo::id));
+        return out;
+    }
+
+    /** Adds a key slot for another passphrase; returns its id. */
+    public String addKey(char[] passphrase, KdfParams params, String hostname, String username, Clock clock)
+            throws IOException {
+        return writeKeySlot(store, KeySlot.create(passphrase, masterKey, params, hostname, username, clock));
+    }
+
+    /**
+     * Removes a key slot, given its full id or a unique prefix.
+     *
+     * @throws IllegalArgumentException if it is the last slot, or the id matches none or several
+     */
+    public String removeKey(String idOrPrefix) throws IOException {
+        List<KeyInfo> keys = keys();
+        List<KeyInfo> matches = keys.stream().filter(k -> k.id().startsWith(idOrPrefix)).toList();
+        if (idOrPrefix.isEmpty() || matches.isEmpty()) {
+            throw new IllegalArgumentException("no key with id '" + idOrPrefix + "'");
+        }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException("key id prefix '" + idOrPrefix + "' matches " + matches.size() + " keys");
+        }
+        if (keys.size() == 1) {
+            throw new IllegalArgumentException("refusing to remove the last key: the repository would be unreadable");
+        }
+        String id = matches.get(0).id();
+        store.delete(KEYS + "/" + id);
+        return id;
+    }
+
+    /** The id of the key slot this repository was opened with. */
+    public String currentKeyId() {
+        return keyId;
+    }
+
+    // ---- accessors for the engines ------------------------------------------------
+
+    public BlobStore store() {
+        return store;
+    }
+
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    public Envelope envelope() {
+        return envelope;
+    }
+
+    public ChunkIdHasher hasher() {
+        return hasher;
+    }
+
+    public FastCdc chunker() {
+        return chunker;
+    }
+
+    public ChunkIndex index() {
+        return index;
+    }
+
+    // ---- unpacked objects (index files, snapshots) -----------------------------------
+
+    /**
+     * Stores a small object whole: {@code seal(uvarint rawLength || BlobCodec.encode(plaintext))}
+     * under {@code dir/<sha256 of the sealed bytes>}.
+     */
+    public Id saveObject(String dir, byte[] plaintext) throws IOException {
+        byte[] encoded = BlobCodec.encode(plaintext, 0, plaintext.length);
+        ByteWriter w = new ByteWriter(encoded.length + 10);
+        w.uvarint(plaintext.length).bytes(encoded);
+        byte[] sealed = envelope.seal(w.array(), 0, w.size());
+        Id id = Id.sha256(sealed);
+        store.putIfAbsent(dir + "/" + id.hex(), sealed);
+        return id;
+    }
+
+    /**
+     * Loads an object stored by {@link #saveObject}, checking that its bytes hash to its name.
+     *
+     * @throws IntegrityException if it is missing, damaged or fails authentication
+     */
+    public byte[] loadObject(String dir, Id id) throws IOException {
+        String name = dir + "/" + id.hex();
+        byte[] sealed;
+        try {
+            sealed = store.get(name);
+        } catch (NoSuchBlobException e) {
+            throw new IntegrityException(name, "missing", e);
+        }
+        if (!Id.sha256(sealed).equals(id)) {
+            throw new IntegrityException(name, "content does not match its name (damaged)");
+        }
+        try {
+            byte[] plain = envelope.open(sealed, 0, sealed.length);
+            ByteReader r = new ByteReader(plain);
+            int rawLength = r.uvarint(Integer.MAX_VALUE - 16);
+            int off = plain.length - r.remaining();
+            return BlobCodec.decode(plain, off, r.remaining(), rawLength);
+        } catch (AuthenticationException e) {
+            throw new IntegrityException(name, "fails authentication (damaged, or written with another key)", e);
+        } catch (CorruptObjectException | CorruptBlobException e) {
+            throw new IntegrityException(name, "cannot be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ids of the objects in a directory ({@code index}, {@code snapshots}); others are ignored. */
+    public List<Id> listObjects(String dir) throws IOException {
+        List<Id> ids = new ArrayList<>();
+        for (BlobInfo info : store.list(dir + "/")) {
+            try {
+                ids.add(Id.fromHex(info.name().substring(dir.length() + 1)));
+            } catch (IllegalArgumentException e) {
+                // not one of ours
+            }
+        }
+        return ids;
+    }
+
+    // ---- blobs in packs ----------------------------------------------------------
+
+    /**
+     * Reads, decrypts, decompresses and verifies one blob.
+     *
+     * @throws IntegrityException if its pack is missing or the blob is damaged
+     */
+    public byte[] loadBlob(PackEntry e) throws IOException {
+        String name = Packs.name(e.pack());
+        byte[] sealed;
+        try {
+            sealed = store.get(name, e.offset(), e.length());
+        } catch (NoSuchBlobException ex) {
+            throw new IntegrityException(name, "pack missing (holds blob " + e.id().shortHex() + ")", ex);
+        } catch (java.io.EOFException ex) {
+            throw new IntegrityException(name, "pack truncated (blob " + e.id().shortHex() + " runs past its end)", ex);
+        }
+        return openBlob(e, sealed, 0, sealed.length);
+    }
+
+    /** Decrypts, decompresses and verifies a blob whose sealed bytes are at {@code buf[off, off+len)}. */
+    public byte[] openBlob(PackEntry e, byte[] buf, int off, int len) throws IntegrityException {
+        String name = Packs.name(e.pack());
+        byte[] plain;
+        try {
+            byte[] encoded = envelope.open(buf, off, len);
+            plain = BlobCodec.decode(encoded, 0, encoded.length, e.rawLength());
+        } catch (AuthenticationException ex) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " fails authentication (damaged)", ex);
+        } catch (CorruptBlobException ex) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " cannot be decoded: " + ex.getMessage(), ex);
+        }
+        if (!hasher.hash(plain, 0, plain.length).equals(e.id())) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " does not match its id (damaged)");
+        }
+        return plain;
+    }
+
+    /**
+     * Loads a tree (cached).
+     *
+     * @throws IntegrityException if it is not in the index or is damaged
+     */
+    public Tree loadTree(Id id) throws IOException {
+        Tree cached = treeCache.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        PackEntry e = index.get(id);
+        if (e == null) {
+            throw new IntegrityException("tree " + id.shortHex(), "not in any index (missing)");
+        }
+        try {
+            Tree tree = Tree.decode(loadBlob(e));
+            treeCache.put(id, tree);
+            return tree;
+        } catch (CorruptObjectException ex) {
+            throw new IntegrityException(Packs.name(e.pack()), "tree " + id.shortHex() + " malformed: " + ex.getMessage(), ex);
+        }
+    }
+
+    // ---- index -------------------------------------------------------------------
+
+    /**
+     * Loads every index file not loaded yet, in parallel. Returns the index files that
+     * could not be read (the caller decides whether that is fatal).
+     */
+    public List<IntegrityException> loadIndex() throws IOException {
+        List<Id> ids = listObjects(INDEX);
+        ids.removeIf(loadedIndexes::contains);
+        List<IntegrityException> damaged = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return damaged;
+        }
+        int threads = Math.min(ids.size(), Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("lifeboat-index"))) {
+            List<Future<IndexFile>> futures = new ArrayList<>();
+            for (Id id : ids) {
+                futures.add(pool.submit(() -> IndexFile.decode(loadObject(INDEX, id))));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                try {
+                    IndexFile file = futures.get(i).get();
+                    file.packs().values().forEach(index::addAll);
+                    loadedIndexes.add(ids.get(i));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    String name = INDEX + "/" + ids.get(i).hex();
+                    if (cause instanceof IntegrityException ie) {
+                        damaged.add(ie);
+                    } else if (cause instanceof CorruptObjectException ce) {
+                        damaged.add(new IntegrityException(name, "malformed: " + ce.getMessage(), ce));
+                    } else if (cause instanceof IOException io) {
+                        throw io;
+                    } else {
+                        throw new IllegalStateException("loading " + name, cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while loading the index");
+                }
+            }
+        }
+        return damaged;
+    }
+
+    /** Loads the index and fails on the first damaged index file. */
+    public void loadIndexStrict() throws IOException {
+        List<IntegrityException> damaged = loadIndex();
+        if (!damaged.isEmpty()) {
+            throw damaged.get(0);
+        }
+    }
+
+    /** Writes an index file for the given packs; returns its id. */
+    public Id saveIndex(Map<Id, List<PackEntry>> packs) throws IOException {
+        Id id = saveObject(INDEX, new IndexFile(packs, List.of()).encode());
+        loadedIndexes.add(id);
+        return id;
+    }
+
+    // ---- snapshots ---------------------------------------------------------------
+
+    /** Stores a snapshot and returns it with its id. */
+    public Snapshot saveSnapshot(Snapshot s) throws IOException {
+        Id id = saveObject(SNAPSHOTS, SnapshotCodec.encode(s));
+        return s.withId(id);
+    }
+
+    public Snapshot loadSnapshot(Id id) throws IOException {
+        try {
+            return SnapshotCodec.decode(id, loadObject(SNAPSHOTS, id));
+        } catch (CorruptObjectException e) {
+            throw new IntegrityException(SNAPSHOTS + "/" + id.hex(), e.getMessage(), e);
+        }
+    }
+
+    /** Every snapshot, oldest first. Damaged snapshots throw. */
+    public List<Snapshot> snapshots() throws IOException {
+        List<Id> ids = listObjects(SNAPSHOTS);
+        List<Snapshot> out = new ArrayList<>(ids.size());
+        for (Id id : ids) {
+            out.add(loadSnapshot(id));
+        }
+        out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
+        return out;
+    }
+
+    /**
+     * Finds a snapshot by {@code latest}, a full id or a unique prefix of at least 4 hex digits.
+     *
+     * @throws SnapshotNotFoundException if none or several match
+     */
+    public Snapshot findSnapshot(String ref) throws IOException {
+        if (ref.equals("latest")) {
+            List<Snapshot> all = snapshots();
+            if (all.isEmpty()) {
+                throw new SnapshotNotFoundException("the repository has no snapshots");
+            }
+            return all.get(all.size() - 1);
+        }
+        if (ref.length() < 4 || !ref.matches("[0-9a-f]+")) {
+            throw new SnapshotNotFoundException("'" + ref + "' is not a snapshot id (use 'latest', or at least 4 hex digits)");
+        }
+        List<Id> matches = listObjects(SNAPSHOTS).stream().filter(id -> id.hex().startsWith(ref)).toList();
+        if (matches.isEmpty()) {
+            throw new SnapshotNotFoundException("no snapshot " + ref);
+        }
+        if (matches.size() > 1) {
+            throw new SnapshotNotFoundException("snapshot id prefix " + ref + " is ambiguous (" + matches.size() + " match)");
+        }
+        return loadSnapshot(matches.get(0));
+    }
+
+    /** Daemon platform threads named {@code prefix-N}, for the engines' pools. */
+    public static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        return Thread.ofPlatform().name(prefix + "-", 0).daemon(true).factory();
+    }
+
+    @Override
+    public void close() throws IOException {
+        store.close();
+    }
+}

@@ -1,0 +1,608 @@
+package io.lifeboat.core.internal.engine;
+
+import io.lifeboat.core.BackupListener;
+import io.lifeboat.core.BackupOptions;
+import io.lifeboat.core.Id;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.internal.chunk.Chunk;
+import io.lifeboat.core.internal.chunk.Chunker;
+import io.lifeboat.core.internal.codec.BlobCodec;
+import io.lifeboat.core.internal.format.BlobType;
+import io.lifeboat.core.internal.format.Node;
+import io.lifeboat.core.internal.format.Node.NodeType;
+import io.lifeboat.core.internal.format.PackBuilder;
+import io.lifeboat.core.internal.format.PackEntry;
+import io.lifeboat.core.internal.format.Tree;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Backs up paths (or a stream) into a snapshot.
+ *
+ * <p>Pipeline: one walker (the calling thread) lists directories depth-first and hands
+ * files to the <em>reader</em> pool; a reader chunks its file and hands each chunk to the
+ * <em>CPU</em> pool (hash, dedup, compress, seal), except that a file of one chunk is
+ * processed by the reader itself; sealed blobs go to a {@link Packer}, which uploads full
+ * packs from the <em>upload</em> pool. A directory's tree is stored when all its entries
+ * are done. Memory is bounded: by a byte budget on chunks in flight, a cap on files in
+ * flight and a cap on packs waiting for upload.
+ *
+ * <p>Order of writes: packs, then the index files naming them, then the snapshot. A
+ * crash leaves at worst unreferenced packs, never a snapshot that names missing data.
+ */
+public final class BackupEngine {
+    private static final int CHUNK_BUDGET = 64 * 1024 * 1024;
+    private static final int PACKS_PER_INDEX = 64;
+
+    private final Repository repo;
+    private final BackupOptions options;
+    private final BackupListener listener;
+    private final Stats stats = new Stats();
+    private final Set<Id> claimed = ConcurrentHashMap.newKeySet();
+    private final Map<Id, List<PackEntry>> unindexed = new LinkedHashMap<>();
+    private final List<PathMatcher> excludes = new ArrayList<>();
+    private final Semaphore chunkBudget = new Semaphore(CHUNK_BUDGET);
+    private final Semaphore filesInFlight;
+    private ExecutorService readers;
+    private ExecutorService cpu;
+    private ExecutorService uploads;
+    private Packer dataPacker;
+    private Packer treePacker;
+
+    /** Live counters, for progress displays. */
+    public static final class Stats {
+        public final AtomicLong files = new AtomicLong();
+        public final AtomicLong dirs = new AtomicLong();
+        public final AtomicLong symlinks = new AtomicLong();
+        public final AtomicLong totalBytes = new AtomicLong();
+        public final AtomicLong filesNew = new AtomicLong();
+        public final AtomicLong filesChanged = new AtomicLong();
+        public final AtomicLong filesUnmodified = new AtomicLong();
+        public final AtomicLong bytesRead = new AtomicLong();
+        public final AtomicLong blobsAdded = new AtomicLong();
+        public final AtomicLong bytesAdded = new AtomicLong();
+        public final AtomicLong storedBytesAdded = new AtomicLong();
+        public final AtomicLong warnings = new AtomicLong();
+    }
+
+    public BackupEngine(Repository repo, BackupOptions options, BackupListener listener) {
+        this.repo = repo;
+        this.options = options;
+        this.listener = listener;
+        this.filesInFlight = new Semaphore(options.threads() * 8);
+        for (String glob : options.excludes()) {
+            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Runs the backup and stores the snapshot. */
+    public Snapshot run() throws IOException {
+        Instant start = options.clock().instant();
+        repo.loadIndexStrict();
+        int n = options.threads();
+        readers = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-read"));
+        cpu = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-cpu"));
+        uploads = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-upload"));
+        int packSize = repo.config().packSize();
+        dataPacker = new Packer(repo, BlobType.DATA, packSize, packSize + repo.config().chunker().maxSize() + 1024,
+                uploads, n + 1, this::stored);
+        treePacker = new Packer(repo, BlobType.TREE, Math.min(packSize, 4 * 1024 * 1024), 256 * 1024, uploads, n + 1,
+                this::stored);
+        try {
+            Snapshot parent = findParent();
+            Id root = options.stdin() != null ? backupStream() : backupPaths(parent);
+            dataPacker.flush();
+            treePacker.flush();
+            flushIndex(true);
+            Instant end = options.clock().instant();
+            Snapshot snapshot = new Snapshot(null, start, options.hostname(), options.username(), snapshotPaths(),
+                    options.tags(), options.asset(), options.kind(), parent == null ? null : parent.id(), root,
+                    "lifeboat " + Version.VERSION, summary(Duration.between(start, end)));
+            return repo.saveSnapshot(snapshot);
+        } finally {
+            readers.shutdownNow();
+            cpu.shutdownNow();
+            uploads.shutdownNow();
+        }
+    }
+
+    private List<String> snapshotPaths() {
+        if (options.stdin() != null) {
+            return List.of("/" + options.stdinName());
+        }
+        return options.paths().stream().map(Path::toString).toList();
+    }
+
+    private Snapshot.Summary summary(Duration took) {
+        return new Snapshot.Summary(stats.files.get(), stats.dirs.get(), stats.symlinks.get(), stats.totalBytes.get(),
+                stats.filesNew.get(), stats.filesChanged.get(), stats.filesUnmodified.get(), stats.bytesRead.get(),
+                stats.blobsAdded.get(), stats.bytesAdded.get(), stats.storedBytesAdded.get(), took.toMillis(),
+                stats.warnings.get());
+    }
+
+    // ---- parent ------------------------------------------------------------------
+
+    private Snapshot findParent() throws IOException {
+        String p = options.parent();
+        if (BackupOptions.NO_PARENT.equals(p) || options.stdin() != null) {
+            return null;
+        }
+        if (p != null) {
+            return repo.findSnapshot(p);
+        }
+        List<String> paths = snapshotPaths();
+        Snapshot best = null;
+        for (Snapshot s : repo.snapshots()) {
+            boolean sameAsset = options.asset() == null || options.asset().equals(s.asset());
+            if (s.hostname().equals(options.hostname()) && s.paths().equals(paths) && sameAsset) {
+                best = s; // snapshots() is oldest first
+            }
+        }
+        return best;
+    }
+
+    /** The parent snapshot's node at {@code path}, or null. */
+    private Node parentNodeAt(Snapshot parent, Path path) {
+        if (parent == null) {
+            return null;
+        }
+        try {
+            Tree tree = repo.loadTree(parent.tree());
+            Node node = null;
+            for (Path part : path) {
+                node = tree.find(part.toString());
+                if (node == null) {
+                    return null;
+                }
+                if (node.type() == NodeType.DIR) {
+                    tree = repo.loadTree(node.subtree());
+                }
+            }
+            return node;
+        } catch (IOException e) {
+            return null; // a damaged parent only costs re-reading
+        }
+    }
+
+    private Tree parentSubtree(Node parentDir) {
+        if (parentDir == null || parentDir.type() != NodeType.DIR) {
+            return null;
+        }
+        try {
+            return repo.loadTree(parentDir.subtree());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---- paths -------------------------------------------------------------------
+
+    private Id backupPaths(Snapshot parent) throws IOException {
+        List<Path> roots = withoutNested(options.paths());
+        Map<Path, CompletableFuture<Node>> top = new LinkedHashMap<>();
+        for (Path root : roots) {
+            Attrs attrs;
+            try {
+                attrs = Attrs.read(root);
+            } catch (NoSuchFileException e) {
+                throw new NoSuchFileException(root.toString(), null, "path to back up does not exist");
+            }
+            CompletableFuture<Node> node = walk(root, attrs, parentNodeAt(parent, root.getRoot().relativize(root)));
+            if (node != null) {
+                top.put(root, node);
+            }
+        }
+        Map<Path, Node> done = new LinkedHashMap<>();
+        for (Map.Entry<Path, CompletableFuture<Node>> e : top.entrySet()) {
+            Node node = await(e.getValue());
+            if (node != null) {
+                done.put(e.getKey(), node);
+            }
+        }
+        return storeTree(rootTree(done));
+    }
+
+    /** Drops paths inside other given paths: they are backed up with their ancestor. */
+    private static List<Path> withoutNested(List<Path> paths) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            boolean nested = false;
+            for (Path q : paths) {
+                if (!p.equals(q) && p.startsWith(q)) {
+                    nested = true;
+                    break;
+                }
+            }
+            if (!nested && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Builds the trees from the filesystem root down to each backed-up path: the
+     * snapshot mirrors absolute paths, and the directories on the way keep their metadata.
+     */
+    private Tree rootTree(Map<Path, Node> done) throws IOException {
+        Dir root = new Dir();
+        for (Map.Entry<Path, Node> e : done.entrySet()) {
+            Path abs = e.getKey();
+            Dir dir = root;
+            Path walked = abs.getRoot();
+            for (int i = 0; i < abs.getNameCount() - 1; i++) {
+                walked = walked.resolve(abs.getName(i));
+                Path here = walked;
+                dir = dir.children.computeIfAbsent(abs.getName(i).toString(), k -> new Dir(here));
+            }
+            dir.leaves.put(abs.getFileName().toString(), e.getValue());
+        }
+        return root.toTree(this);
+    }
+
+    /** A directory on the way to a backed-up path. */
+    private static final class Dir {
+        final Path path;
+        final Map<String, Dir> children = new TreeMap<>();
+        final Map<String, Node> leaves = new TreeMap<>();
+
+        Dir() {
+            this(null);
+        }
+
+        Dir(Path path) {
+            this.path = path;
+        }
+
+        Tree toTree(BackupEngine engine) throws IOException {
+            List<Node> nodes = new ArrayList<>(leaves.values());
+            for (Map.Entry<String, Dir> e : children.entrySet()) {
+                if (leaves.containsKey(e.getKey())) {
+                    continue;
+                }
+                Id subtree = engine.storeTree(e.getValue().toTree(engine));
+                Attrs a = Attrs.read(e.getValue().path);
+                nodes.add(a.node(e.getKey(), NodeType.DIR, 0, List.of(), subtree, null));
+            }
+            return Tree.sorted(nodes);
+        }
+    }
+
+    private boolean excluded(Path p) {
+        Path name = p.getFileName();
+        for (PathMatcher m : excludes) {
+            if (m.matches(p) || (name != null && m.matches(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Starts backing up {@code path}; returns its node's future, or null if it is skipped. */
+    private CompletableFuture<Node> walk(Path path, Attrs attrs, Node parentNode) throws IOException {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (attrs.isDirectory()) {
+            return walkDirectory(path, name, attrs, parentNode);
+        }
+        if (attrs.isSymlink()) {
+            stats.symlinks.incrementAndGet();
+            String target = Files.readSymbolicLink(path).toString();
+            return CompletableFuture.completedFuture(attrs.node(name, NodeType.SYMLINK, 0, List.of(), null, target));
+        }
+        if (attrs.isRegularFile()) {
+            return walkFile(path, name, attrs, parentNode);
+        }
+        warn(path.toString(), "skipped: not a regular file, directory or symlink");
+        return null;
+    }
+
+    private CompletableFuture<Node> walkDirectory(Path dir, String name, Attrs attrs, Node parentNode) throws IOException {
+        stats.dirs.incrementAndGet();
+        Tree parentTree = parentSubtree(parentNode);
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (IOException e) {
+            warn(dir.toString(), "cannot list directory: " + e.getMessage());
+        }
+        Collections.sort(names);
+        List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
+        for (String child : names) {
+            Path p = dir.resolve(child);
+            if (excluded(p)) {
+                continue;
+            }
+            try {
+                CompletableFuture<Node> f = walk(p, Attrs.read(p), parentTree == null ? null : parentTree.find(child));
+                if (f != null) {
+                    children.add(f);
+                }
+            } catch (NoSuchFileException e) {
+                warn(p.toString(), "vanished before it could be read");
+            } catch (IOException e) {
+                warn(p.toString(), "skipped: " + e.getMessage());
+            }
+        }
+        return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<Node> nodes = new ArrayList<>(children.size());
+            for (CompletableFuture<Node> c : children) {
+                Node n = c.join();
+                if (n != null) {
+                    nodes.add(n);
+                }
+            }
+            try {
+                Id subtree = storeTree(new Tree(nodes));
+                return attrs.node(name, NodeType.DIR, 0, List.of(), subtree, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private CompletableFuture<Node> walkFile(Path path, String name, Attrs attrs, Node parentNode) throws IOException {
+        stats.files.incrementAndGet();
+        if (unchanged(attrs, parentNode)) {
+            stats.filesUnmodified.incrementAndGet();
+            stats.totalBytes.addAndGet(parentNode.size());
+            listener.fileDone(path.toString(), parentNode.size());
+            return CompletableFuture.completedFuture(attrs.node(name, NodeType.FILE, parentNode.size(),
+                    parentNode.chunks(), null, null));
+        }
+        (parentNode == null ? stats.filesNew : stats.filesChanged).incrementAndGet();
+        acquire(filesInFlight, 1);
+        CompletableFuture<Node> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readFile(path, name, attrs);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                filesInFlight.release();
+            }
+        }, readers);
+        return f;
+    }
+
+    private boolean unchanged(Attrs attrs, Node parentNode) {
+        if (parentNode == null || parentNode.type() != NodeType.FILE) {
+            return false;
+        }
+        if (parentNode.size() != attrs.size() || parentNode.mtimeNanos() != attrs.mtimeNanos()
+                || parentNode.inode() != attrs.inode() || parentNode.ctimeNanos() != attrs.ctimeNanos()) {
+            return false;
+        }
+        for (Id c : parentNode.chunks()) {
+            if (!repo.index().contains(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads, chunks and stores one file; runs on a reader thread. */
+    private Node readFile(Path path, String name, Attrs before) throws IOException {
+        List<Id> ids;
+        long read;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            Chunker chunker = new Chunker(repo.chunker(), ch);
+            ids = storeChunks(chunker);
+            read = chunker.bytesRead();
+        } catch (NoSuchFileException e) {
+            warn(path.toString(), "vanished before it could be read");
+            return null;
+        } catch (IOException e) {
+            if (e instanceof InterruptedIOException) {
+                throw e;
+            }
+            warn(path.toString(), "cannot read: " + e.getMessage());
+            return null;
+        }
+        Attrs after;
+        try {
+            after = Attrs.read(path);
+        } catch (IOException e) {
+            after = null;
+        }
+        if (after == null || after.size() != before.size() || after.mtimeNanos() != before.mtimeNanos()
+                || read != before.size()) {
+            warn(path.toString(), "changed while it was being read; stored the " + read + " bytes read");
+        }
+        stats.totalBytes.addAndGet(read);
+        listener.fileDone(path.toString(), read);
+        return before.node(name, NodeType.FILE, read, ids, null, null);
+    }
+
+    /**
+     * Stores every chunk of an input. A single-chunk input is processed on this thread;
+     * chunks of larger inputs go to the CPU pool so one large file uses every core.
+     */
+    private List<Id> storeChunks(Chunker chunker) throws IOException {
+        Chunk first = chunker.next();
+        if (first == null) {
+            return List.of();
+        }
+        Chunk second = chunker.next();
+        if (second == null) {
+            stats.bytesRead.addAndGet(first.length());
+            return List.of(storeChunk(first.data(), first.length()));
+        }
+        List<CompletableFuture<Id>> futures = new ArrayList<>();
+        for (Chunk c = first; c != null; c = (c == first ? second : chunker.next())) {
+            Chunk chunk = c;
+            stats.bytesRead.addAndGet(chunk.length());
+            acquire(chunkBudget, chunk.length());
+            futures.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return storeChunk(chunk.data(), chunk.length());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    chunkBudget.release(chunk.length());
+                }
+            }, cpu));
+        }
+        List<Id> ids = new ArrayList<>(futures.size());
+        for (CompletableFuture<Id> f : futures) {
+            ids.add(await(f));
+        }
+        return ids;
+    }
+
+    /** Hashes one chunk and stores it unless the repository (or this backup) has it. */
+    private Id storeChunk(byte[] data, int length) throws IOException {
+        Id id = repo.hasher().hash(data, 0, length);
+        if (repo.index().contains(id) || !claimed.add(id)) {
+            return id;
+        }
+        byte[] encoded = BlobCodec.encode(data, 0, length);
+        byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
+        dataPacker.add(id, sealed, length);
+        stats.blobsAdded.incrementAndGet();
+        stats.bytesAdded.addAndGet(length);
+        stats.storedBytesAdded.addAndGet(sealed.length);
+        return id;
+    }
+
+    /** Stores a tree blob (deduplicated like data) and returns its id. */
+    Id storeTree(Tree tree) throws IOException {
+        byte[] plain = tree.encode();
+        Id id = repo.hasher().hash(plain, 0, plain.length);
+        if (repo.index().contains(id) || !claimed.add(id)) {
+            return id;
+        }
+        byte[] encoded = BlobCodec.encode(plain, 0, plain.length);
+        byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
+        treePacker.add(id, sealed, plain.length);
+        stats.blobsAdded.incrementAndGet();
+        stats.storedBytesAdded.addAndGet(sealed.length);
+        return id;
+    }
+
+    // ---- stream ------------------------------------------------------------------
+
+    private Id backupStream() throws IOException {
+        stats.files.incrementAndGet();
+        stats.filesNew.incrementAndGet();
+        ReadableByteChannel in = Channels.newChannel(options.stdin());
+        Chunker chunker = new Chunker(repo.chunker(), in);
+        List<Id> ids = storeChunks(chunker);
+        long size = chunker.bytesRead();
+        stats.totalBytes.addAndGet(size);
+        long now = Attrs.nanos(options.clock().instant());
+        Node node = new Node(options.stdinName(), NodeType.FILE, 0644, Attrs.currentUid(), Attrs.currentGid(), now, now,
+                0, size, ids, null, null);
+        listener.fileDone("/" + options.stdinName(), size);
+        return storeTree(new Tree(List.of(node)));
+    }
+
+    // ---- index -------------------------------------------------------------------
+
+    private void stored(PackBuilder.Sealed pack) throws IOException {
+        repo.index().addAll(pack.entries());
+        synchronized (unindexed) {
+            unindexed.put(pack.id(), pack.entries());
+        }
+        stats.storedBytesAdded.addAndGet(pack.length() - pack.entries().stream().mapToLong(PackEntry::length).sum());
+        flushIndex(false);
+    }
+
+    /** Writes an index file for stored packs once enough have gathered, or always when {@code force}. */
+    private void flushIndex(boolean force) throws IOException {
+        Map<Id, List<PackEntry>> batch;
+        synchronized (unindexed) {
+            if (unindexed.isEmpty() || (!force && unindexed.size() < PACKS_PER_INDEX)) {
+                return;
+            }
+            batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        repo.saveIndex(batch);
+    }
+
+    // ---- helpers -----------------------------------------------------------------
+
+    private void warn(String path, String message) {
+        stats.warnings.incrementAndGet();
+        listener.warning(path, message);
+    }
+
+    private static void acquire(Semaphore s, int permits) throws InterruptedIOException {
+        try {
+            s.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+    }
+
+    /** Waits for a stage's result, unwrapping its I/O failure. */
+    private static <T> T await(CompletableFuture<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static IOException unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof UncheckedIOException u) {
+            return u.getCause();
+        }
+        if (t instanceof IOException io) {
+            return io;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        return new IOException(t);
+    }
+
+    static LinkOption[] noFollow() {
+        return new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+    }
+}

@@ -1,0 +1,292 @@
+package io.lifeboat.core.internal.engine;
+
+import io.lifeboat.core.CheckOptions;
+import io.lifeboat.core.CheckReport;
+import io.lifeboat.core.Id;
+import io.lifeboat.core.IntegrityException;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.internal.format.Node;
+import io.lifeboat.core.internal.format.Node.NodeType;
+import io.lifeboat.core.internal.format.PackEntry;
+import io.lifeboat.core.internal.format.Packs;
+import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.storage.BlobInfo;
+import io.lifeboat.core.storage.NoSuchBlobException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Verifies a repository: the index against the packs that exist, every snapshot's trees
+ * and the presence of every chunk they name; with {@code readData}, every byte of the
+ * (chosen) packs: the SHA-256 of each pack against its name, its header against the index
+ * and every blob's authentication and keyed hash. Damage is mapped back to the files it
+ * affects.
+ */
+public final class CheckEngine {
+    private final Repository repo;
+    private final CheckOptions options;
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> infos = new ArrayList<>();
+    /** Blobs found missing or damaged, and packs found damaged as a whole. */
+    private final Set<Id> badBlobs = ConcurrentHashMap.newKeySet();
+    private final Set<Id> badPacks = ConcurrentHashMap.newKeySet();
+    private long trees;
+    private long packsRead;
+
+    public CheckEngine(Repository repo, CheckOptions options) {
+        this.repo = repo;
+        this.options = options;
+    }
+
+    public CheckReport run() throws IOException {
+        for (IntegrityException e : repo.loadIndex()) {
+            errors.add("index " + e.getMessage());
+        }
+        Map<Id, Long> packSizes = listPacks();
+        Map<Id, List<PackEntry>> indexed = indexedPacks();
+        checkPacksExist(packSizes, indexed);
+        List<Snapshot> snapshots = loadSnapshots();
+        walkSnapshots(snapshots);
+        if (options.readData()) {
+            readPacks(packSizes, indexed);
+        }
+        List<String> files = badBlobs.isEmpty() && badPacks.isEmpty() ? List.of() : affectedFiles(snapshots, indexed);
+        return new CheckReport(packSizes.size(), packsRead, snapshots.size(), trees, repo.index().size(), errors, infos,
+                files);
+    }
+
+    private Map<Id, Long> listPacks() throws IOException {
+        Map<Id, Long> sizes = new HashMap<>();
+        for (BlobInfo info : repo.store().list(Repository.DATA + "/")) {
+            Id id = Packs.idOf(info.name());
+            if (id == null) {
+                infos.add("unexpected object " + info.name() + " (not a pack)");
+            } else {
+                sizes.put(id, info.size());
+            }
+        }
+        return sizes;
+    }
+
+    private Map<Id, List<PackEntry>> indexedPacks() {
+        Map<Id, List<PackEntry>> packs = new HashMap<>();
+        for (PackEntry e : repo.index().all()) {
+            packs.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e);
+        }
+        return packs;
+    }
+
+    private void checkPacksExist(Map<Id, Long> sizes, Map<Id, List<PackEntry>> indexed) {
+        for (Map.Entry<Id, List<PackEntry>> e : indexed.entrySet()) {
+            Id pack = e.getKey();
+            Long size = sizes.get(pack);
+            if (size == null) {
+                error(pack, Packs.name(pack) + ": missing (the index lists " + e.getValue().size() + " blobs in it)");
+                continue;
+            }
+            long end = e.getValue().stream().mapToLong(PackEntry::end).max().orElse(0);
+            if (size < end + Packs.TRAILER) {
+                errors.add(Packs.name(pack) + ": truncated (" + size + " bytes; its blobs alone need " + end + ")");
+                for (PackEntry blob : e.getValue()) {
+                    if (blob.end() > size) {
+                        badBlobs.add(blob.id());
+                    }
+                }
+            }
+        }
+        for (Id pack : sizes.keySet()) {
+            if (!indexed.containsKey(pack)) {
+                infos.add("pack " + pack.shortHex() + " is in no index (left by an interrupted backup; harmless)");
+            }
+        }
+    }
+
+    /** A whole pack is lost: every blob in it is damage. */
+    private void error(Id pack, String message) {
+        badPacks.add(pack);
+        errors.add(message);
+    }
+
+    private List<Snapshot> loadSnapshots() throws IOException {
+        List<Snapshot> out = new ArrayList<>();
+        for (Id id : repo.listObjects(Repository.SNAPSHOTS)) {
+            try {
+                out.add(repo.loadSnapshot(id));
+            } catch (IntegrityException e) {
+                errors.add("snapshot " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Every tree loads and every chunk a file names is in the index. */
+    private void walkSnapshots(List<Snapshot> snapshots) {
+        Set<Id> seen = new HashSet<>();
+        for (Snapshot s : snapshots) {
+            walkTree(s, s.tree(), "", seen);
+        }
+    }
+
+    private void walkTree(Snapshot s, Id treeId, String path, Set<Id> seen) {
+        if (!seen.add(treeId)) {
+            return;
+        }
+        trees++;
+        Tree tree;
+        try {
+            tree = repo.loadTree(treeId);
+        } catch (IOException e) {
+            badBlobs.add(treeId);
+            errors.add("snapshot " + s.id().shortHex() + ": directory " + (path.isEmpty() ? "/" : path) + " unreadable: "
+                    + e.getMessage());
+            return;
+        }
+        for (Node n : tree.nodes()) {
+            String child = path + "/" + n.name();
+            if (n.type() == NodeType.DIR) {
+                walkTree(s, n.subtree(), child, seen);
+            } else if (n.type() == NodeType.FILE) {
+                for (Id c : n.chunks()) {
+                    if (!repo.index().contains(c) && badBlobs.add(c)) {
+                        errors.add("snapshot " + s.id().shortHex() + ": " + child + ": chunk " + c.shortHex()
+                                + " is in no index (missing)");
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- reading data ------------------------------------------------------------
+
+    private void readPacks(Map<Id, Long> sizes, Map<Id, List<PackEntry>> indexed) throws IOException {
+        List<Id> chosen = new ArrayList<>(sizes.keySet());
+        if (options.subsetPercent() < 100) {
+            Collections.shuffle(chosen, ThreadLocalRandom.current());
+            int n = (int) Math.ceil(chosen.size() * options.subsetPercent() / 100.0);
+            chosen = chosen.subList(0, Math.min(chosen.size(), n));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), Repository.daemonThreads("lifeboat-check"));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Id pack : chosen) {
+                List<PackEntry> entries = indexed.getOrDefault(pack, List.of());
+                futures.add(pool.submit(() -> {
+                    readPack(pack, entries);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            packsRead = chosen.size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("check interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("check worker failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void readPack(Id pack, List<PackEntry> indexedEntries) throws IOException {
+        String name = Packs.name(pack);
+        byte[] bytes;
+        try {
+            bytes = repo.store().get(name);
+        } catch (NoSuchBlobException e) {
+            return; // reported as missing already
+        }
+        if (!Id.sha256(bytes).equals(pack)) {
+            // Which blobs suffer is found blob by blob below.
+            errors.add(name + ": content does not match its name (damaged)");
+        }
+        List<PackEntry> header;
+        try {
+            header = Packs.readHeader(pack, bytes, repo.envelope());
+        } catch (IntegrityException e) {
+            errors.add(e.getMessage());
+            header = List.of();
+        }
+        Set<String> inHeader = new HashSet<>();
+        for (PackEntry e : header) {
+            inHeader.add(e.id().hex() + "@" + e.offset() + "+" + e.length());
+        }
+        for (PackEntry e : indexedEntries) {
+            if (!header.isEmpty() && !inHeader.contains(e.id().hex() + "@" + e.offset() + "+" + e.length())) {
+                badBlobs.add(e.id());
+                errors.add(name + ": blob " + e.id().shortHex() + " is in the index but not in the pack's header");
+                continue;
+            }
+            verifyBlob(e, bytes, name);
+        }
+    }
+
+    private void verifyBlob(PackEntry e, byte[] bytes, String name) {
+        if (e.end() > bytes.length) {
+            badBlobs.add(e.id());
+            errors.add(name + ": blob " + e.id().shortHex() + " runs past the end of the pack (truncated)");
+            return;
+        }
+        try {
+            repo.openBlob(e, bytes, (int) e.offset(), e.length());
+        } catch (IntegrityException ex) {
+            badBlobs.add(e.id());
+            errors.add(ex.getMessage());
+        }
+    }
+
+    // ---- mapping damage to files ---------------------------------------------------
+
+    private List<String> affectedFiles(List<Snapshot> snapshots, Map<Id, List<PackEntry>> indexed) {
+        Set<Id> bad = new HashSet<>(badBlobs);
+        for (Id pack : badPacks) {
+            for (PackEntry e : indexed.getOrDefault(pack, List.of())) {
+                bad.add(e.id());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Snapshot s : snapshots) {
+            collect(s, s.tree(), "", bad, out);
+        }
+        return out;
+    }
+
+    private void collect(Snapshot s, Id treeId, String path, Set<Id> bad, List<String> out) {
+        if (bad.contains(treeId)) {
+            out.add(s.id().shortHex() + ":" + (path.isEmpty() ? "/" : path) + "/ (directory listing)");
+            return;
+        }
+        Tree tree;
+        try {
+            tree = repo.loadTree(treeId);
+        } catch (IOException e) {
+            return;
+        }
+        for (Node n : tree.nodes()) {
+            String child = path + "/" + n.name();
+            if (n.type() == NodeType.DIR) {
+                collect(s, n.subtree(), child, bad, out);
+            } else if (n.type() == NodeType.FILE && n.chunks().stream().anyMatch(bad::contains)) {
+                out.add(s.id().shortHex() + ":" + child);
+            }
+        }
+    }
+}

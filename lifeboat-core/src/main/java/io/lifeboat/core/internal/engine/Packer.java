@@ -1,0 +1,137 @@
+package io.lifeboat.core.internal.engine;
+
+import io.lifeboat.core.Id;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.internal.format.BlobType;
+import io.lifeboat.core.internal.format.PackBuilder;
+import io.lifeboat.core.internal.format.Packs;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Gathers sealed blobs of one type into packs and uploads full packs in the background.
+ * Thread-safe: many workers call {@link #add} at once. At most {@code maxInFlight} sealed
+ * packs wait for upload; a worker that would exceed that waits, which bounds memory.
+ * After a pack is stored, {@link Sink#stored} is told (the engine indexes it then).
+ */
+final class Packer {
+    /** Told of every pack once it is durably stored. */
+    interface Sink {
+        void stored(PackBuilder.Sealed pack) throws IOException;
+    }
+
+    private final Repository repo;
+    private final BlobType type;
+    private final int targetSize;
+    private final int initialCapacity;
+    private final ExecutorService uploads;
+    private final Semaphore inFlight;
+    private final Sink sink;
+    private final List<Future<?>> pending = new ArrayList<>();
+    private PackBuilder current;
+    private volatile IOException failure;
+
+    Packer(Repository repo, BlobType type, int targetSize, int initialCapacity, ExecutorService uploads, int maxInFlight,
+           Sink sink) {
+        this.repo = repo;
+        this.type = type;
+        this.targetSize = targetSize;
+        this.initialCapacity = initialCapacity;
+        this.uploads = uploads;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.sink = sink;
+    }
+
+    /** Adds one sealed blob; may block while full packs wait for upload. */
+    void add(Id id, byte[] sealed, int rawLength) throws IOException {
+        throwIfFailed();
+        PackBuilder full = null;
+        synchronized (this) {
+            if (current == null) {
+                current = new PackBuilder(type, initialCapacity);
+            }
+            current.add(id, sealed, rawLength);
+            if (current.size() >= targetSize) {
+                full = current;
+                current = null;
+            }
+        }
+        if (full != null) {
+            upload(full);
+        }
+    }
+
+    private void upload(PackBuilder builder) throws IOException {
+        PackBuilder.Sealed pack = builder.finish(repo.envelope());
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to upload a pack");
+        }
+        Future<?> f;
+        try {
+            f = uploads.submit(() -> {
+                try {
+                    repo.store().putIfAbsent(Packs.name(pack.id()), pack.bytes(), 0, pack.length());
+                    sink.stored(pack);
+                } catch (IOException e) {
+                    failure = e;
+                    throw e;
+                } finally {
+                    inFlight.release();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        synchronized (pending) {
+            pending.add(f);
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException("storing a pack failed: " + f.getMessage(), f);
+        }
+    }
+
+    /** Uploads the partial pack and waits for every upload; rethrows the first failure. */
+    void flush() throws IOException {
+        PackBuilder last;
+        synchronized (this) {
+            last = current;
+            current = null;
+        }
+        if (last != null && !last.isEmpty()) {
+            upload(last);
+        }
+        List<Future<?>> all;
+        synchronized (pending) {
+            all = new ArrayList<>(pending);
+            pending.clear();
+        }
+        for (Future<?> f : all) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while uploading packs");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IllegalStateException("pack upload failed", e.getCause());
+            }
+        }
+    }
+}

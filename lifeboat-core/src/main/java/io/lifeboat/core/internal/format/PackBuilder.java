@@ -1,0 +1,66 @@
+package io.lifeboat.core.internal.format;
+
+import io.lifeboat.core.Id;
+import io.lifeboat.core.internal.crypto.Envelope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Accumulates sealed blobs into one pack in memory. Not thread-safe: the owner
+ * serializes {@link #add} calls.
+ */
+public final class PackBuilder {
+    private final BlobType type;
+    private final ByteWriter body;
+    private final List<PackEntry> entries = new ArrayList<>();
+    /** Stands for the pack's id until the pack is finished and named. */
+    private static final Id UNNAMED = Id.of(new byte[Id.LENGTH]);
+
+    public PackBuilder(BlobType type, int expectedSize) {
+        this.type = type;
+        this.body = new ByteWriter(expectedSize);
+    }
+
+    public BlobType type() {
+        return type;
+    }
+
+    /** Appends one sealed blob. The pack id of the entries is filled in by {@link #finish}. */
+    public void add(Id id, byte[] sealed, int rawLength) {
+        entries.add(new PackEntry(UNNAMED, type, id, body.size(), sealed.length, rawLength));
+        body.bytes(sealed);
+    }
+
+    /** Bytes of blobs so far. */
+    public int size() {
+        return body.size();
+    }
+
+    public int count() {
+        return entries.size();
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Seals the header, appends the trailer and names the pack by the SHA-256 of its bytes. */
+    public Sealed finish(Envelope envelope) {
+        byte[] plainHeader = Packs.encodeHeader(entries);
+        byte[] header = envelope.seal(plainHeader, 0, plainHeader.length);
+        body.bytes(header);
+        body.u32le(header.length);
+        body.bytes(Packs.MAGIC);
+        byte[] bytes = body.array();
+        int length = body.size();
+        Id id = Id.sha256(bytes, 0, length);
+        List<PackEntry> named = new ArrayList<>(entries.size());
+        for (PackEntry e : entries) {
+            named.add(new PackEntry(id, e.type(), e.id(), e.offset(), e.length(), e.rawLength()));
+        }
+        return new Sealed(id, bytes, length, named);
+    }
+
+    /** A finished pack: its id, its bytes ({@code bytes[0, length)}) and its entries. */
+    public record Sealed(Id id, byte[] bytes, int length, List<PackEntry> entries) {}
+}
