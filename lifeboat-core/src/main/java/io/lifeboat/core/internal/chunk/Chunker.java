@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Splits an input into content-defined chunks with a {@link FastCdc}.
  *
- * <p>Reads through a buffer of {@code 2 * maxSize} bytes, refilled (after moving the
+ * <p>Reads through a buffer of up to {@code 2 * maxSize} bytes, refilled (after moving the
  * unread rest to the front) whenever fewer than {@code maxSize} unread bytes remain, so
  * that the cut rule always sees a full {@code maxSize} window except at the end of the
  * input. Short reads are fine; a channel must be in blocking mode.
@@ -28,7 +28,7 @@ public final class Chunker {
 
     private final FastCdc cdc;
     private final Source source;
-    private final byte[] buf;
+    private byte[] buf;
     private int start;
     private int end;
     private boolean eof;
@@ -37,18 +37,29 @@ public final class Chunker {
 
     /** Chunks what {@code in} yields; {@code in} must be in blocking mode. */
     public Chunker(FastCdc cdc, ReadableByteChannel in) {
-        this(cdc, channelSource(Objects.requireNonNull(in, "in")));
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")), -1);
+    }
+
+    /**
+     * Chunks a channel whose size is probably {@code sizeHint} bytes (a file's size when
+     * it was listed). The buffer starts just large enough for that, so that small files
+     * cost small buffers, and grows if the input turns out to be longer.
+     */
+    public Chunker(FastCdc cdc, ReadableByteChannel in, long sizeHint) {
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")), sizeHint);
     }
 
     /** Chunks what {@code in} yields. */
     public Chunker(FastCdc cdc, InputStream in) {
-        this(cdc, Objects.requireNonNull(in, "in")::read);
+        this(cdc, Objects.requireNonNull(in, "in")::read, -1);
     }
 
-    private Chunker(FastCdc cdc, Source source) {
+    private Chunker(FastCdc cdc, Source source, long sizeHint) {
         this.cdc = Objects.requireNonNull(cdc, "cdc");
         this.source = source;
-        this.buf = new byte[2 * cdc.params().maxSize()];
+        long full = 2L * cdc.params().maxSize();
+        // One byte more than the hint, so that the end of the input is seen without growing.
+        this.buf = new byte[(int) (sizeHint < 0 ? full : Math.min(full, sizeHint + 1))];
     }
 
     /**
@@ -77,14 +88,21 @@ public final class Chunker {
         return bytesRead;
     }
 
-    /** Moves the unread bytes to the front if needed, then reads until full or end. */
+    /**
+     * Moves the unread bytes to the front if needed, then reads until the buffer (grown
+     * up to {@code 2 * maxSize} when the input is longer than hinted) is full, or the end.
+     */
     private void fill() throws IOException {
-        if (buf.length - start < cdc.params().maxSize()) {
+        if (buf.length - start < cdc.params().maxSize() && start > 0) {
             System.arraycopy(buf, start, buf, 0, end - start);
             end -= start;
             start = 0;
         }
-        while (end < buf.length) {
+        int full = 2 * cdc.params().maxSize();
+        while (end < buf.length || buf.length < full) {
+            if (end == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(full, Math.max(64 * 1024L, 2L * buf.length)));
+            }
             int n = source.read(buf, end, buf.length - end);
             if (n < 0) {
                 eof = true;

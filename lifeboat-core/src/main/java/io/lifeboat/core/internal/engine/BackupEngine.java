@@ -420,7 +420,7 @@ public final class BackupEngine {
         List<Id> ids;
         long read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            Chunker chunker = new Chunker(repo.chunker(), ch);
+            Chunker chunker = new Chunker(repo.chunker(), ch, before.size());
             ids = storeChunks(chunker);
             read = chunker.bytesRead();
         } catch (NoSuchFileException e) {
