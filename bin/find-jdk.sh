@@ -38,3 +38,11 @@ lifeboat_find_jdk() {
   fi
   export JAVA_HOME="$best"
 }
+
+lifeboat_utf8_locale() {
+  # Java encodes file names by the locale: without a UTF-8 one, non-ASCII names are lost.
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *UTF-8*|*utf-8*|*UTF8*|*utf8*) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+  esac
+}
