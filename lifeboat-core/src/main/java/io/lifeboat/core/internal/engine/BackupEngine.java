@@ -420,6 +420,7 @@ public final class BackupEngine {
         List<Id> ids;
         long read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            listener.fileStarted(path.toString());
             Chunker chunker = new Chunker(repo.chunker(), ch, before.size());
             ids = storeChunks(chunker);
             read = chunker.bytesRead();
