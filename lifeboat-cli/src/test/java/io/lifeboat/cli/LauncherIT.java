@@ -1,0 +1,55 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, run for real: bin/lifeboat with the distribution that
+ * {@code package} just built (failsafe runs this after packaging).
+ */
+class LauncherIT {
+    private static final Path ROOT = Path.of(System.getProperty("lifeboat.distribution", "target")).toAbsolutePath()
+            .getParent().getParent();
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String output) {}
+
+    private Run launch(String javaHome, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/lifeboat").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("LIFEBOAT_NO_BUILD", "1"); // the distribution must already be there and fresh
+        if (javaHome != null) {
+            pb.environment().put("JAVA_HOME", javaHome);
+        }
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void quickstartRunsEndToEndThroughTheLauncher() throws Exception {
+        Run r = launch(null, "quickstart", "--dir", tmp.resolve("qs").toString(), "--files", "500", "--tensor-mib", "8");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("RECOVERED").contains("RTO").contains("0 mismatches");
+    }
+
+    @Test
+    void theLauncherSkipsAJdkOlderThan21() throws Exception {
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        Run r = launch(Files.isDirectory(jdk17) ? jdk17.toString() : "/nonexistent", "--version");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).startsWith("lifeboat ");
+    }
+}
