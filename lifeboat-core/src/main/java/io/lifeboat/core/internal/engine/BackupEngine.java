@@ -180,6 +180,9 @@ public final class BackupEngine {
         if (parent == null) {
             return null;
         }
+        if (path.toString().isEmpty()) {
+            return new Node("root", NodeType.DIR, 0, 0, 0, 0, 0, 0, 0, List.of(), parent.tree(), null);
+        }
         try {
             Tree tree = repo.loadTree(parent.tree());
             Node node = null;
@@ -225,6 +228,10 @@ public final class BackupEngine {
             if (node != null) {
                 top.put(root, node);
             }
+        }
+        if (roots.size() == 1 && roots.get(0).getNameCount() == 0) {
+            // The filesystem root itself: its directory is the snapshot's root tree.
+            return await(top.get(roots.get(0))).subtree();
         }
         Map<Path, Node> done = new LinkedHashMap<>();
         for (Map.Entry<Path, CompletableFuture<Node>> e : top.entrySet()) {
@@ -314,7 +321,8 @@ public final class BackupEngine {
 
     /** Starts backing up {@code path}; returns its node's future, or null if it is skipped. */
     private CompletableFuture<Node> walk(Path path, Attrs attrs, Node parentNode) throws IOException {
-        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        // The filesystem root has no name; its node is never stored, only its subtree.
+        String name = path.getFileName() == null ? "root" : path.getFileName().toString();
         if (attrs.isDirectory()) {
             return walkDirectory(path, name, attrs, parentNode);
         }
