@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.RepositoryConfig;
+import io.lifeboat.core.RepositoryExistsException;
 import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,12 @@ final class InitCommand extends RepoCommand {
         }
         Repository.InitOptions options = Repository.InitOptions.defaults(hostname(), username())
                 .withKdf(kdf.params()).withPackSize(Math.multiplyExact(packSizeMiB, 1024 * 1024));
+        LocalBlobStore store = LocalBlobStore.create(path);
+        if (Repository.exists(store)) {
+            throw new RepositoryExistsException("a repository already exists at " + path + "; nothing was changed");
+        }
         char[] pass = passphrase();
-        try (Repository repository = Repository.init(LocalBlobStore.create(path), pass, options)) {
+        try (Repository repository = Repository.init(store, pass, options)) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("id", repository.config().id());

@@ -66,8 +66,10 @@ final class RestoreCommand extends RepoCommand {
         for (RestoreResult.Damaged d : r.damaged()) {
             ctx.err().println("damaged: " + d.path() + ": " + d.reason());
         }
-        ctx.out().printf("restored snapshot %s to %s: %d files, %d directories, %d symlinks, %s in %s (%s)%n",
-                s.id().shortHex(), target.toAbsolutePath().normalize(), r.files(), r.dirs(), r.symlinks(),
+        long damaged = r.damaged().size();
+        ctx.out().printf("restored snapshot %s to %s: %d files%s, %d directories, %d symlinks, %s in %s (%s)%n",
+                s.id().shortHex(), target.toAbsolutePath().normalize(), r.files() - damaged,
+                damaged == 0 ? "" : " (" + damaged + " more damaged)", r.dirs(), r.symlinks(),
                 Format.bytes(r.bytes()), Format.duration(took), Format.rate(r.bytes(), took));
         if (!r.damaged().isEmpty()) {
             ctx.err().println("lifeboat: " + r.damaged().size() + " file(s) could not be restored exactly (see above)");

@@ -180,6 +180,8 @@ class DamageTest {
         Cli.Result restore = cli.run("restore", "latest", "--target", target.toString());
         assertThat(restore.code()).as(restore.toString()).isEqualTo(ExitCodes.INTEGRITY);
         assertThat(namedFiles(restore)).as(restore.toString()).isEqualTo(affected);
+        assertThat(restore.out()).as("the summary does not count damaged files as restored")
+                .contains("(" + affected.size() + " more damaged)");
         for (String file : layout.chunks().keySet()) {
             if (!affected.contains(file)) {
                 TestFiles.assertSameBytes(Path.of(file), TestFiles.restored(target, Path.of(file)));

@@ -139,6 +139,11 @@ class ErrorsTest {
         assertThat(cli.repo.resolve("config")).hasBinaryContent(configBefore);
         assertThat(run("snapshots").code()).as("the second init's passphrase opens nothing")
                 .isEqualTo(ExitCodes.WRONG_PASSPHRASE);
+        cli.env.remove("LIFEBOAT_PASSWORD_FILE");
+        Cli.Result noPassphrase = run("init");
+        assertThat(noPassphrase.code()).as("an existing repository is found before a passphrase is asked for")
+                .isEqualTo(ExitCodes.FAILURE);
+        assertThat(noPassphrase.err()).contains("already exists");
         cli.env.put("LIFEBOAT_PASSWORD_FILE", cli.passwordFile.toString());
         assertThat(run("snapshots", "--json").out()).isEqualTo(snapshotsBefore);
         assertThat(run("check", "--read-data").code()).isEqualTo(ExitCodes.OK);
