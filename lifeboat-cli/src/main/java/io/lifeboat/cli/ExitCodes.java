@@ -4,6 +4,7 @@ import io.lifeboat.core.IntegrityException;
 import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.SnapshotNotFoundException;
 import io.lifeboat.core.WrongPassphraseException;
+import io.lifeboat.core.storage.NoSuchBlobException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
@@ -27,7 +28,8 @@ public final class ExitCodes {
         if (t instanceof WrongPassphraseException) {
             return WRONG_PASSPHRASE;
         }
-        if (t instanceof IntegrityException) {
+        if (t instanceof IntegrityException || t instanceof NoSuchBlobException) {
+            // A stored object that is referenced but missing is damage, not bad input.
             return INTEGRITY;
         }
         if (t instanceof RepositoryNotFoundException || t instanceof SnapshotNotFoundException

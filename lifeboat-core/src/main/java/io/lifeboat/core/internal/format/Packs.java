@@ -81,8 +81,9 @@ public final class Packs {
             offset += length;
         }
         r.expectEnd();
-        if (offset > headerOffset) {
-            throw new CorruptObjectException("pack header lists " + offset + " bytes of blobs but the blobs end at " + headerOffset);
+        if (offset != headerOffset) {
+            throw new CorruptObjectException("pack header lists " + offset + " bytes of blobs but the header starts at "
+                    + headerOffset);
         }
         return entries;
     }

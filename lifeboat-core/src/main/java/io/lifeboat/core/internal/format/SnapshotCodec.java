@@ -1,5 +1,6 @@
 package io.lifeboat.core.internal.format;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +33,9 @@ import java.util.TreeMap;
  */
 public final class SnapshotCodec {
     static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Unknown fields, also inside "summary", are ignored: later versions may add some. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private SnapshotCodec() {}
 

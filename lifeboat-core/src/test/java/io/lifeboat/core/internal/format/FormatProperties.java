@@ -137,4 +137,15 @@ class FormatProperties {
         assertThat(r.u32le()).isEqualTo(small);
         assertThat(r.atEnd()).isTrue();
     }
+
+    @Property(tries = 20)
+    void snapshotsFromALaterVersionWithExtraFieldsStillDecode(@ForAll("ids") Id tree, @ForAll("ids") Id id) throws Exception {
+        Snapshot s = new Snapshot(null, Instant.parse("2026-01-02T03:04:05Z"), "h", "u", List.of("/a"), new TreeMap<>(),
+                null, null, null, tree, "p", Snapshot.Summary.EMPTY);
+        String json = new String(SnapshotCodec.encode(s), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"summary\":{", "\"summary\":{\"gpuHours\":3,")
+                .replace("\"version\":1", "\"version\":1,\"futureField\":{\"x\":[1,2]}");
+        assertThat(json).contains("gpuHours").contains("futureField");
+        assertThat(SnapshotCodec.decode(id, json.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(s.withId(id));
+    }
 }
