@@ -83,6 +83,11 @@ final class KeyCommand implements Runnable {
                     for (Repository.KeyInfo k : keys) {
                         Map<String, Object> o = new LinkedHashMap<>();
                         o.put("id", k.id());
+                        if (k.damaged()) {
+                            o.put("damaged", true);
+                            out.add(o);
+                            continue;
+                        }
                         o.put("current", k.current());
                         o.put("created", k.created().toString());
                         o.put("hostname", k.hostname());
@@ -95,6 +100,11 @@ final class KeyCommand implements Runnable {
                 } else {
                     ctx.out().printf(" %-8s  %-19s  %-16s  %-10s  %s%n", "ID", "Created", "Host", "User", "KDF");
                     for (Repository.KeyInfo k : keys) {
+                        if (k.damaged()) {
+                            ctx.out().printf(" %-8s  (damaged key slot: unreadable; remove it with 'key remove')%n",
+                                    k.id().substring(0, 8));
+                            continue;
+                        }
                         ctx.out().printf("%s%-8s  %-19s  %-16s  %-10s  argon2id m=%dMiB t=%d p=%d%n", k.current() ? "*" : " ",
                                 k.id().substring(0, 8), Format.time(k.created()), k.hostname(), k.username(),
                                 k.kdf().memoryKiB() / 1024, k.kdf().iterations(), k.kdf().parallelism());

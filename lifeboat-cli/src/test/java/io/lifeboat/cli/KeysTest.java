@@ -229,4 +229,37 @@ class KeysTest {
         }
         return names;
     }
+
+    @Test
+    void aDamagedKeySlotIsListedAndCanBeRemovedAndOthersStillOpen() throws IOException {
+        cli.env.put("LIFEBOAT_NEW_PASSWORD", SECOND);
+        cli.ok(args("key", "add"));
+        cli.env.remove("LIFEBOAT_NEW_PASSWORD");
+        String damagedId = null;
+        for (JsonNode k : JSON.readTree(cli.ok("key", "list", "--json").out())) {
+            if (!k.get("current").asBoolean()) {
+                damagedId = k.get("id").asText(); // the second passphrase's slot
+            }
+        }
+        Files.writeString(cli.repo.resolve("keys").resolve(damagedId), "{ this is not a key slot");
+
+        Cli.Result list = cli.ok("key", "list");
+        assertThat(list.out()).contains(damagedId.substring(0, 8)).contains("damaged");
+        JsonNode json = JSON.readTree(cli.ok("key", "list", "--json").out());
+        assertThat(json.findValues("damaged")).hasSize(1);
+
+        assertThat(cli.ok("key", "remove", damagedId.substring(0, 12)).out()).contains("removed key");
+        assertThat(slotFiles()).hasSize(1);
+        assertThat(cli.ok("snapshots", "--json").out()).isEqualTo(snapshotsJson);
+    }
+
+    @Test
+    void whenEveryKeySlotIsDamagedOpeningReportsDamageNotAWrongPassphrase() throws IOException {
+        for (Path slot : slotFiles()) {
+            Files.writeString(slot, "garbage");
+        }
+        Cli.Result r = cli.run("snapshots");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(r.err()).contains("damaged");
+    }
 }

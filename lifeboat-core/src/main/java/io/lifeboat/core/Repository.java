@@ -172,10 +172,12 @@ public final class Repository implements Closeable {
         if (slots.isEmpty()) {
             throw new IntegrityException(KEYS, "the repository has no key slots");
         }
+        int readable = 0;
         for (BlobInfo info : slots) {
             KeySlot slot;
             try {
                 slot = KeySlot.fromJson(store.get(info.name()));
+                readable++;
             } catch (IOException e) {
                 continue; // a damaged slot cannot open it; another may
             }
@@ -185,6 +187,10 @@ public final class Repository implements Closeable {
             } catch (io.lifeboat.core.internal.crypto.WrongPassphraseException e) {
                 // try the next slot
             }
+        }
+        if (readable == 0) {
+            throw new IntegrityException(KEYS, "every key slot of the repository at " + store.describe()
+                    + " is damaged; restore keys/ from a replica");
         }
         throw new WrongPassphraseException("wrong passphrase: no key of the repository at " + store.describe()
                 + " opens with it");
@@ -203,18 +209,27 @@ public final class Repository implements Closeable {
 
     // ---- keys -----------------------------------------------------------------------
 
-    /** A key slot as listed to people: never any key material. */
+    /**
+     * A key slot as listed to people: never any key material. A damaged slot (unreadable
+     * JSON) is listed with {@code damaged} set and null details, so that it can be removed.
+     */
     public record KeyInfo(String id, boolean current, java.time.Instant created, String hostname, String username,
-                          KdfParams kdf) {}
+                          KdfParams kdf, boolean damaged) {}
 
     public List<KeyInfo> keys() throws IOException {
         List<KeyInfo> out = new ArrayList<>();
         for (BlobInfo info : store.list(KEYS + "/")) {
             String id = slotIdOf(info.name());
-            KeySlot slot = KeySlot.fromJson(store.get(info.name()));
-            out.add(new KeyInfo(id, id.equals(keyId), slot.created(), slot.hostname(), slot.username(), slot.kdfParams()));
+            try {
+                KeySlot slot = KeySlot.fromJson(store.get(info.name()));
+                out.add(new KeyInfo(id, id.equals(keyId), slot.created(), slot.hostname(), slot.username(),
+                        slot.kdfParams(), false));
+            } catch (io.lifeboat.core.internal.crypto.MalformedKeySlotException e) {
+                out.add(new KeyInfo(id, false, null, null, null, null, true));
+            }
         }
-        out.sort(Comparator.comparing(KeyInfo::created).thenComparing(KeyInfo::id));
+        out.sort(Comparator.comparing(KeyInfo::created, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(KeyInfo::id));
         return out;
     }
 
@@ -238,10 +253,12 @@ public final class Repository implements Closeable {
         if (matches.size() > 1) {
             throw new IllegalArgumentException("key id prefix '" + idOrPrefix + "' matches " + matches.size() + " keys");
         }
-        if (keys.size() == 1) {
+        KeyInfo target = matches.get(0);
+        long usable = keys.stream().filter(k -> !k.damaged()).count();
+        if (!target.damaged() && usable == 1) {
             throw new IllegalArgumentException("refusing to remove the last key: the repository would be unreadable");
         }
-        String id = matches.get(0).id();
+        String id = target.id();
         store.delete(KEYS + "/" + id);
         return id;
     }
