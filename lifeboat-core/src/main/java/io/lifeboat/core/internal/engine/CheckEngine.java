@@ -84,7 +84,7 @@ public final class CheckEngine {
 
     private Map<Id, List<PackEntry>> indexedPacks() {
         Map<Id, List<PackEntry>> packs = new HashMap<>();
-        for (PackEntry e : repo.index().all()) {
+        for (PackEntry e : repo.index().allCopies()) {
             packs.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(e);
         }
         return packs;

@@ -2,19 +2,27 @@ package io.lifeboat.core.internal.repo;
 
 import io.lifeboat.core.Id;
 import io.lifeboat.core.internal.format.PackEntry;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The in-memory index: blob id -> where it is stored. Thread-safe. When a blob is listed
- * in several packs (two concurrent backups stored it twice), the first one seen wins;
- * any copy is as good as another.
+ * in several packs (two concurrent backups stored it twice), the first one seen is the
+ * one read; any copy is as good as another. The others are kept for {@code check}.
  */
 public final class ChunkIndex {
     private final ConcurrentHashMap<Id, PackEntry> entries = new ConcurrentHashMap<>();
+    /** Further copies of blobs stored in more than one pack: rare, kept so check can verify them. */
+    private final ConcurrentHashMap<Id, CopyOnWriteArrayList<PackEntry>> copies = new ConcurrentHashMap<>();
 
     public void add(PackEntry e) {
-        entries.putIfAbsent(e.id(), e);
+        PackEntry first = entries.putIfAbsent(e.id(), e);
+        if (first != null && !first.equals(e)) {
+            copies.computeIfAbsent(e.id(), k -> new CopyOnWriteArrayList<>()).addIfAbsent(e);
+        }
     }
 
     public void addAll(Collection<PackEntry> es) {
@@ -36,7 +44,15 @@ public final class ChunkIndex {
         return entries.size();
     }
 
+    /** One entry per blob: the copy reads use. */
     public Collection<PackEntry> all() {
         return entries.values();
+    }
+
+    /** Every indexed copy of every blob, duplicates included. */
+    public List<PackEntry> allCopies() {
+        List<PackEntry> out = new ArrayList<>(entries.values());
+        copies.values().forEach(out::addAll);
+        return out;
     }
 }
