@@ -37,7 +37,7 @@ final class InitCommand extends RepoCommand {
         if (Repository.exists(store)) {
             throw new RepositoryExistsException("a repository already exists at " + path + "; nothing was changed");
         }
-        char[] pass = passphrase();
+        char[] pass = passphrase(true);
         try (Repository repository = Repository.init(store, pass, options)) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();

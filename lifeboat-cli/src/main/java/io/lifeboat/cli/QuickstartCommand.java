@@ -76,7 +76,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
         char[] pass = newPassphrase(passwordFile);
         step("2/7 Creating an encrypted repository at " + repoDir + " (passphrase in " + passwordFile + ")");
-        Repository.InitOptions init = Repository.InitOptions.defaults(RepoCommand.hostname(), RepoCommand.username())
+        Repository.InitOptions init = Repository.InitOptions.defaults(RepoCommand.hostname(ctx), RepoCommand.username())
                 .withKdf(KdfParams.DEFAULT);
         Map<String, Object> report = new LinkedHashMap<>();
         try (Repository repo = Repository.init(LocalBlobStore.create(repoDir), pass, init)) {
@@ -168,7 +168,7 @@ final class QuickstartCommand implements Callable<Integer> {
     private Timed<Snapshot> backup(Repository repo, Path workspace) throws IOException {
         long t0 = System.nanoTime();
         BackupOptions options = new BackupOptions(List.of(workspace), null, null, List.of(),
-                new TreeMap<>(Map.of("source", "quickstart")), "ai-workspace", "dataset", RepoCommand.hostname(),
+                new TreeMap<>(Map.of("source", "quickstart")), "ai-workspace", "dataset", RepoCommand.hostname(ctx),
                 RepoCommand.username(), null, BackupOptions.defaultThreads(), Clock.systemUTC());
         BackupListener warnings = new BackupListener() {
             @Override

@@ -76,6 +76,15 @@ abstract class RepoCommand implements Callable<Integer> {
 
     /** The passphrase, from the first source that has one. */
     protected char[] passphrase() throws IOException {
+        return passphrase(false);
+    }
+
+    /**
+     * The passphrase, from the first source that has one; when it is typed at a prompt and
+     * {@code confirm} is set, it is asked for twice (a typo at {@code init} would lock
+     * everyone out).
+     */
+    protected char[] passphrase(boolean confirm) throws IOException {
         Path file = passwordFile;
         if (file == null && ctx.env("LIFEBOAT_PASSWORD_FILE") != null) {
             file = Path.of(ctx.env("LIFEBOAT_PASSWORD_FILE"));
@@ -90,6 +99,12 @@ abstract class RepoCommand implements Callable<Integer> {
         Console console = ctx.interactive() ? System.console() : null;
         if (console != null) {
             char[] p = console.readPassword("Passphrase for %s: ", location());
+            if (p != null && p.length > 0 && confirm) {
+                char[] again = console.readPassword("Repeat it: ");
+                if (!Arrays.equals(p, again)) {
+                    throw new UsageException("the passphrases did not match");
+                }
+            }
             if (p != null && p.length > 0) {
                 return p;
             }
@@ -125,8 +140,12 @@ abstract class RepoCommand implements Callable<Integer> {
         }
     }
 
-    static String hostname() {
-        String h = System.getenv("HOSTNAME");
+    String hostname() {
+        return hostname(ctx);
+    }
+
+    static String hostname(Context ctx) {
+        String h = ctx.env("HOSTNAME");
         if (h != null && !h.isBlank()) {
             return h;
         }

@@ -344,7 +344,13 @@ public final class BackupEngine {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                names.add(p.getFileName().toString());
+                String child = p.getFileName().toString();
+                if (child.indexOf('\uFFFD') >= 0 && !Files.exists(dir.resolve(child), LinkOption.NOFOLLOW_LINKS)) {
+                    // The name's bytes are not UTF-8: it has no faithful String form to store.
+                    warn(p.toString(), "skipped: its name is not valid UTF-8, which this version cannot store");
+                    continue;
+                }
+                names.add(child);
             }
         } catch (IOException e) {
             warn(dir.toString(), "cannot list directory: " + e.getMessage());

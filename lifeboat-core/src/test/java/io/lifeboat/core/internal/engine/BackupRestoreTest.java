@@ -284,4 +284,26 @@ class BackupRestoreTest {
             assertThat(third.summary().blobsAdded()).isZero();
         }
     }
+
+    @Test
+    void aNameThatIsNotUtf8IsSkippedWithAWarningThatSaysSo() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("fine.txt"), "fine\n");
+        Process p = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'bad-\\377-name')\"").directory(src.toFile())
+                .start();
+        assertThat(p.waitFor()).isZero();
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupListener listener = new BackupListener() {
+            @Override
+            public void warning(String path, String message) {
+                warnings.add(message);
+            }
+        };
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = new BackupEngine(repo, TestRepos.options(List.of(src)), listener).run();
+            assertThat(warnings).singleElement().asString().contains("not valid UTF-8");
+            TestRepos.restore(repo, s, tmp.resolve("out"));
+        }
+        assertThat(TestRepos.restored(tmp.resolve("out"), src).resolve("fine.txt")).hasContent("fine");
+    }
 }
