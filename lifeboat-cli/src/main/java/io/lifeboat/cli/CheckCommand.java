@@ -5,6 +5,7 @@ import io.lifeboat.core.CheckOptions;
 import io.lifeboat.core.CheckReport;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.internal.engine.CheckEngine;
+import io.lifeboat.core.internal.engine.KeylessCheck;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +24,11 @@ final class CheckCommand extends RepoCommand {
         String subset;
     }
 
+    @Option(names = "--without-key", description = {"Check without the passphrase, as a replica or an auditor can:",
+            "every object must hash to its name and every pack end in a valid trailer. Reads every pack",
+            "(or the --read-data-subset share)."})
+    boolean withoutKey;
+
     @Option(names = "--threads", paramLabel = "N", description = "Parallel pack readers (default: twice the cores).")
     int threads = 2 * BackupOptions.defaultThreads();
 
@@ -34,12 +40,25 @@ final class CheckCommand extends RepoCommand {
     public Integer call() throws Exception {
         double percent = depth.subset == null ? 100 : parsePercent(depth.subset);
         boolean read = depth.readData || depth.subset != null;
+        if (withoutKey) {
+            try (var store = openStore()) {
+                CheckReport r = new KeylessCheck(store, percent, threads).run();
+                if (json) {
+                    printJson(r);
+                } else {
+                    print(r, String.format("%d snapshots, %d packs (%d read), checked without the key", r.snapshots(),
+                            r.packs(), r.packsRead()));
+                }
+                return r.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+            }
+        }
         try (Repository repository = openRepository()) {
             CheckReport r = new CheckEngine(repository, new CheckOptions(read, percent, threads)).run();
             if (json) {
                 printJson(r);
             } else {
-                print(r, read);
+                print(r, String.format("%d snapshots, %d trees, %d blobs in %d packs%s", r.snapshots(), r.trees(),
+                        r.blobs(), r.packs(), read ? " (" + r.packsRead() + " packs read)" : ""));
             }
             return r.ok() ? ExitCodes.OK : ExitCodes.INTEGRITY;
         }
@@ -58,7 +77,7 @@ final class CheckCommand extends RepoCommand {
         throw new UsageException("--read-data-subset takes a percentage above 0 and at most 100, like 10%: '" + s + "'");
     }
 
-    private void print(CheckReport r, boolean read) {
+    private void print(CheckReport r, String what) {
         for (String i : r.infos()) {
             info("info: " + i);
         }
@@ -68,8 +87,6 @@ final class CheckCommand extends RepoCommand {
         for (String f : r.damagedFiles()) {
             ctx.err().println("damaged file: " + f);
         }
-        String what = String.format("%d snapshots, %d trees, %d blobs in %d packs%s", r.snapshots(), r.trees(), r.blobs(),
-                r.packs(), read ? " (" + r.packsRead() + " packs read)" : "");
         if (r.ok()) {
             ctx.out().println("no errors were found: " + what);
         } else {
