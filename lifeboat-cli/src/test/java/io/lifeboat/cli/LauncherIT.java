@@ -25,10 +25,16 @@ class LauncherIT {
     private record Run(int code, String output) {}
 
     private Run launch(String javaHome, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/lifeboat").toString()));
+        return launch(ROOT, true, javaHome, args);
+    }
+
+    private Run launch(Path root, boolean noBuild, String javaHome, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(root.resolve("bin/lifeboat").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("LIFEBOAT_NO_BUILD", "1"); // the distribution must already be there and fresh
+        if (noBuild) {
+            pb.environment().put("LIFEBOAT_NO_BUILD", "1"); // the distribution must already be there and fresh
+        }
         if (javaHome != null) {
             pb.environment().put("JAVA_HOME", javaHome);
         }
@@ -51,5 +57,23 @@ class LauncherIT {
         Run r = launch(Files.isDirectory(jdk17) ? jdk17.toString() : "/nonexistent", "--version");
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).startsWith("lifeboat ");
+    }
+
+    @Test
+    void aFreshCloneBuildsItsDistributionOnFirstUseAndNotAgain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(ROOT.resolve(".git")), "needs a git checkout");
+        Path clone = tmp.resolve("clone");
+        Process git = new ProcessBuilder("git", "clone", "-q", "--depth", "1", "file://" + ROOT, clone.toString())
+                .redirectErrorStream(true).start();
+        String gitOut = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor()).as(gitOut).isZero();
+
+        Run first = launch(clone, false, null, "--version");
+        assertThat(first.code()).as(first.output()).isZero();
+        assertThat(first.output()).contains("building the distribution").contains("lifeboat ");
+
+        Run second = launch(clone, false, null, "--version");
+        assertThat(second.code()).as(second.output()).isZero();
+        assertThat(second.output()).doesNotContain("building").startsWith("lifeboat ");
     }
 }
