@@ -127,8 +127,8 @@ final class BackupCommand extends RepoCommand {
 
     private static String progressLine(BackupEngine.Stats s, long start) {
         Duration d = Duration.ofNanos(System.nanoTime() - start);
-        return String.format("[%s] %d files, %s processed, %s new (%s)", Format.duration(d), s.files.get(),
-                Format.bytes(s.totalBytes.get()), Format.bytes(s.bytesAdded.get()), Format.rate(s.bytesRead.get(), d));
+        return String.format("[%s] %d files, %s read, %s new (%s)", Format.duration(d), s.files.get(),
+                Format.bytes(s.bytesRead.get()), Format.bytes(s.bytesAdded.get()), Format.rate(s.bytesRead.get(), d));
     }
 
     private void report(Snapshot s, List<String> warnings) throws Exception {
