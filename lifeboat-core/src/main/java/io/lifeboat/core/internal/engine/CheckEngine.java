@@ -14,7 +14,6 @@ import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -179,31 +174,9 @@ public final class CheckEngine {
             int n = (int) Math.ceil(chosen.size() * options.subsetPercent() / 100.0);
             chosen = chosen.subList(0, Math.min(chosen.size(), n));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), Repository.daemonThreads("lifeboat-check"));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Id pack : chosen) {
-                List<PackEntry> entries = indexed.getOrDefault(pack, List.of());
-                futures.add(pool.submit(() -> {
-                    readPack(pack, entries);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            packsRead = chosen.size();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("check interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("check worker failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Parallel.forEach(chosen, options.threads(), "lifeboat-check",
+                pack -> readPack(pack, indexed.getOrDefault(pack, List.of())));
+        packsRead = chosen.size();
     }
 
     private void readPack(Id pack, List<PackEntry> indexedEntries) throws IOException {

@@ -11,14 +11,9 @@ import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -100,29 +95,7 @@ public final class KeylessCheck {
     }
 
     private void readAll(List<BlobInfo> objects) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, Repository.daemonThreads("lifeboat-keyless"));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (BlobInfo b : objects) {
-                futures.add(pool.submit(() -> {
-                    verify(b);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("check interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IllegalStateException("check worker failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        Parallel.forEach(objects, threads, "lifeboat-keyless", this::verify);
     }
 
     private void verify(BlobInfo b) throws IOException {

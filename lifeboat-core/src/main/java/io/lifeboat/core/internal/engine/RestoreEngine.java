@@ -14,7 +14,6 @@ import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,11 +30,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -180,38 +174,8 @@ public final class RestoreEngine {
     // ---- phase 2: content ----------------------------------------------------------
 
     private void fetchAll() throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(), Repository.daemonThreads("lifeboat-restore"));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            ConcurrentLinkedQueue<IOException> fatal = new ConcurrentLinkedQueue<>();
-            for (Map.Entry<Id, List<Write>> e : byPack.entrySet()) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        fetchPack(e.getKey(), e.getValue());
-                    } catch (IOException ex) {
-                        fatal.add(ex);
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            if (!fatal.isEmpty()) {
-                throw fatal.peek();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("restore interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("restore worker failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Parallel.forEach(byPack.entrySet(), options.threads(), "lifeboat-restore",
+                e -> fetchPack(e.getKey(), e.getValue()));
     }
 
     /** Reads the blobs one pack holds for this restore and writes them out. */
