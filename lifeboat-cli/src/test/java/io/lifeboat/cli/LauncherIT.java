@@ -75,5 +75,17 @@ class LauncherIT {
         Run second = launch(clone, false, null, "--version");
         assertThat(second.code()).as(second.output()).isZero();
         assertThat(second.output()).doesNotContain("building").startsWith("lifeboat ");
+
+        // A change in core rebuilds once, although the CLI's own jar comes out unchanged;
+        // a change in the benchmarks (not part of the distribution) rebuilds nothing.
+        touchNow(clone.resolve("lifeboat-core/src/main/java/io/lifeboat/core/Id.java"));
+        assertThat(launch(clone, false, null, "--version").output()).contains("building");
+        assertThat(launch(clone, false, null, "--version").output()).doesNotContain("building");
+        touchNow(clone.resolve("lifeboat-bench/pom.xml"));
+        assertThat(launch(clone, false, null, "--version").output()).doesNotContain("building");
+    }
+
+    private static void touchNow(Path p) throws IOException {
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
     }
 }
