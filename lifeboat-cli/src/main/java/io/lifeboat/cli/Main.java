@@ -19,6 +19,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        io.lifeboat.core.internal.crypto.GcmProvider.preload(); // overlaps native crypto loading with start-up
         boolean interactive = System.console() != null;
         int code = run(System.out, System.err, System.getenv(), System.in, interactive, args);
         System.out.flush();

@@ -116,7 +116,8 @@ public final class Envelope {
 
     private static Cipher newCipher() {
         try {
-            return Cipher.getInstance(TRANSFORMATION);
+            java.security.Provider p = GcmProvider.get();
+            return p == null ? Cipher.getInstance(TRANSFORMATION) : Cipher.getInstance(TRANSFORMATION, p);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks " + TRANSFORMATION, e);
         }
