@@ -17,7 +17,21 @@ public enum Compression {
      * at positions {@code 4*i + k} for {@code i < n/4}; the planes follow each other in
      * order 0..3, then come the {@code n % 4} trailing bytes unchanged.
      */
-    SHUFFLE4_ZSTD(2);
+    SHUFFLE4_ZSTD(2),
+    /**
+     * Code 3: byte planes aligned to the 4-byte grid of the file the chunk came from, each
+     * stored on its own. The body is {@code u8 lead} (0..3), the {@code lead} first bytes
+     * unchanged, the four planes of the next {@code m = (n - lead) / 4 * 4} bytes (plane
+     * {@code k} holds their bytes at positions {@code 4*i + k}), then the remaining
+     * {@code (n - lead) % 4} bytes unchanged. Each plane (of {@code m/4} bytes) is one kind
+     * byte and its body: {@code 0} all zero (no body), {@code 1} raw (the plane's bytes),
+     * {@code 2} zstd ({@code u32le} frame length, then the frame). Content-defined chunks
+     * start anywhere, so without the lead a chunk that starts mid-float would mix the planes. Float tensors
+     * have planes of every kind: bfloat16-rounded float32 has two all-zero planes, a
+     * mantissa plane that does not compress and an exponent plane that does, and only the
+     * last is worth zstd's time.
+     */
+    PLANES4(3);
 
     private static final Compression[] BY_CODE = byCode();
 

@@ -31,6 +31,7 @@ final class Workspace implements AutoCloseable {
 
     private byte[] planes = EMPTY;
     private byte[] packed = EMPTY;
+    private byte[] frame = EMPTY;
 
     private Workspace() {
     }
@@ -45,6 +46,7 @@ final class Workspace implements AutoCloseable {
     void release() {
         planes = trim(planes);
         packed = trim(packed);
+        frame = trim(frame);
         if (!IDLE.offer(this)) {
             close();
         }
@@ -56,6 +58,14 @@ final class Workspace implements AutoCloseable {
             planes = new byte[size];
         }
         return planes;
+    }
+
+    /** A second scratch array of at least {@code size} bytes, for one plane's zstd frame. */
+    byte[] frame(int size) {
+        if (frame.length < size) {
+            frame = new byte[size];
+        }
+        return frame;
     }
 
     /** A scratch array of at least {@code size} bytes for compressed output. */

@@ -475,7 +475,7 @@ public final class BackupEngine {
         Chunk second = chunker.next();
         if (second == null) {
             stats.bytesRead.addAndGet(first.length());
-            return List.of(storeChunk(first.data(), first.length()));
+            return List.of(storeChunk(first.data(), first.length(), first.offset()));
         }
         List<CompletableFuture<Id>> futures = new ArrayList<>();
         for (Chunk c = first; c != null; c = (c == first ? second : chunker.next())) {
@@ -484,7 +484,7 @@ public final class BackupEngine {
             acquire(chunkBudget, chunk.length());
             futures.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return storeChunk(chunk.data(), chunk.length());
+                    return storeChunk(chunk.data(), chunk.length(), chunk.offset());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 } finally {
@@ -499,13 +499,17 @@ public final class BackupEngine {
         return ids;
     }
 
-    /** Hashes one chunk and stores it unless the repository (or this backup) has it. */
-    private Id storeChunk(byte[] data, int length) throws IOException {
+    /**
+     * Hashes one chunk and stores it unless the repository (or this backup) has it.
+     * {@code fileOffset} is where the chunk starts in its file, so that tensor data is
+     * split into byte planes along the file's alignment.
+     */
+    private Id storeChunk(byte[] data, int length, long fileOffset) throws IOException {
         Id id = repo.hasher().hash(data, 0, length);
         if (repo.index().contains(id) || !claimed.add(id)) {
             return id;
         }
-        byte[] encoded = BlobCodec.encode(data, 0, length);
+        byte[] encoded = BlobCodec.encode(data, 0, length, fileOffset);
         byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
         dataPacker.add(id, sealed, length);
         stats.blobsAdded.incrementAndGet();

@@ -20,7 +20,8 @@ class BlobCodecTest {
         assertThat(Compression.ZSTD.code()).isEqualTo((byte) 1);
         assertThat(Compression.SHUFFLE4_ZSTD.code()).isEqualTo((byte) 2);
         assertThat(Compression.fromCode(2)).contains(Compression.SHUFFLE4_ZSTD);
-        assertThat(Compression.fromCode(3)).isEmpty();
+        assertThat(Compression.fromCode(3)).contains(Compression.PLANES4);
+        assertThat(Compression.fromCode(4)).isEmpty();
         assertThat(Compression.fromCode(-1)).isEmpty();
     }
 
@@ -53,12 +54,29 @@ class BlobCodecTest {
     }
 
     @Test
-    void bfloat16WeightsChooseShuffleAndBeatPlainZstd() throws CorruptBlobException {
+    void bfloat16WeightsChooseBytePlanesAndBeatPlainAndShuffledZstd() throws CorruptBlobException {
         byte[] data = bfloat16Floats(5, 1 << 20);
         byte[] encoded = BlobCodec.encode(data, 0, data.length);
         byte[] plain = BlobCodec.encode(data, 0, data.length, Compression.ZSTD);
-        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.SHUFFLE4_ZSTD.code());
-        assertThat(encoded.length).isLessThan(plain.length).isLessThan(data.length / 2);
+        byte[] shuffled = BlobCodec.encode(data, 0, data.length, Compression.SHUFFLE4_ZSTD);
+        assertThat(BlobCodec.mode(encoded, 0)).isEqualTo(Compression.PLANES4.code());
+        assertThat(encoded.length).isLessThan(plain.length).isLessThanOrEqualTo(shuffled.length)
+                .isLessThan(data.length / 2);
+        assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    @Test
+    void bytePlanesStoreZeroPlanesInOneByteAndNoiseRaw() throws CorruptBlobException {
+        byte[] data = bfloat16Floats(6, 1 << 16);
+        byte[] encoded = BlobCodec.encode(data, 0, data.length, Compression.PLANES4);
+        int plane = data.length / 4;
+        // mode byte, lead 0, then plane 0 and plane 1: all-zero low halves of the floats
+        assertThat(encoded[1]).isEqualTo((byte) 0);
+        assertThat(encoded[2]).isEqualTo((byte) 0);
+        assertThat(encoded[3]).isEqualTo((byte) 0);
+        // plane 2 (low mantissa bits) is noise and is stored raw; plane 3 compresses
+        assertThat(encoded[4]).isEqualTo((byte) 1);
+        assertThat(encoded[5 + plane]).isEqualTo((byte) 2);
         assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
     }
 
@@ -83,8 +101,8 @@ class BlobCodecTest {
 
     @Test
     void unknownModeIsCorrupt() {
-        assertThatThrownBy(() -> BlobCodec.decode(new byte[] {3, 1, 2}, 0, 3, 2))
-                .isInstanceOf(CorruptBlobException.class).hasMessage("unknown compression mode 3");
+        assertThatThrownBy(() -> BlobCodec.decode(new byte[] {4, 1, 2}, 0, 3, 2))
+                .isInstanceOf(CorruptBlobException.class).hasMessage("unknown compression mode 4");
         assertThatThrownBy(() -> BlobCodec.decode(new byte[] {(byte) 0xff}, 0, 1, 0))
                 .isInstanceOf(CorruptBlobException.class).hasMessage("unknown compression mode 255");
     }
@@ -103,7 +121,7 @@ class BlobCodecTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"ZSTD", "SHUFFLE4_ZSTD"})
+    @EnumSource(value = Compression.class, names = {"ZSTD", "SHUFFLE4_ZSTD", "PLANES4"})
     void truncatedOrEmptyBodyIsCorrupt(Compression mode) {
         byte[] data = text(8, 3000);
         byte[] encoded = BlobCodec.encode(data, 0, data.length, mode);
@@ -131,5 +149,20 @@ class BlobCodecTest {
     void rangesOutsideTheArrayAreProgrammingErrors() {
         assertThatThrownBy(() -> BlobCodec.encode(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> BlobCodec.decode(new byte[10], 5, 6, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void aChunkThatStartsMidFloatStillFindsItsZeroPlanes() throws CorruptBlobException {
+        byte[] tensor = bfloat16Floats(7, 1 << 18);
+        for (int skip = 1; skip < 4; skip++) {
+            // A content-defined chunk starting 'skip' bytes into the tensor, of odd length.
+            int length = tensor.length - skip - 3;
+            byte[] encoded = BlobCodec.encode(tensor, skip, length, skip);
+            assertThat(BlobCodec.mode(encoded, 0)).as("skip %d", skip).isEqualTo(Compression.PLANES4.code());
+            assertThat(encoded[1]).as("lead").isEqualTo((byte) (4 - skip));
+            assertThat(encoded.length).as("two planes vanish").isLessThan(length / 2);
+            assertThat(BlobCodec.decode(encoded, 0, encoded.length, length))
+                    .isEqualTo(Arrays.copyOfRange(tensor, skip, skip + length));
+        }
     }
 }
