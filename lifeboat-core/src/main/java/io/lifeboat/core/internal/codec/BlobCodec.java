@@ -212,7 +212,7 @@ public final class BlobCodec {
         }
         if (pays(ws, planes, from, length)) {
             byte[] frame = ws.frame(bound(length));
-            int size = ws.full.compressByteArray(frame, 0, frame.length, planes, from, length);
+            int size = ws.plane.compressByteArray(frame, 0, frame.length, planes, from, length);
             if (size + 4 < length) {
                 out[pos++] = PLANE_ZSTD;
                 writeU32(out, pos, size);

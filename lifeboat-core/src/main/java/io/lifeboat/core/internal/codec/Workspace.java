@@ -27,6 +27,12 @@ final class Workspace implements AutoCloseable {
     final ZstdCompressCtx probe = new ZstdCompressCtx().setLevel(PROBE_LEVEL);
     /** zstd's default level with the content checksum, for the stored frame. */
     final ZstdCompressCtx full = new ZstdCompressCtx().setLevel(FULL_LEVEL).setChecksum(true);
+    /**
+     * For byte planes: level 1 with the checksum. On the exponent plane of float tensors it
+     * is both smaller and about twice as fast as level 3 (measured: 0.365 vs 0.411 of the
+     * input, 323 vs 176 MB/s).
+     */
+    final ZstdCompressCtx plane = new ZstdCompressCtx().setLevel(PROBE_LEVEL).setChecksum(true);
     final ZstdDecompressCtx decompress = new ZstdDecompressCtx();
 
     private byte[] planes = EMPTY;
@@ -80,6 +86,7 @@ final class Workspace implements AutoCloseable {
     public void close() {
         probe.close();
         full.close();
+        plane.close();
         decompress.close();
     }
 
