@@ -33,7 +33,8 @@ final class SnapshotsCommand extends RepoCommand {
         SortedMap<String, String> wanted = BackupCommand.parseTags(tags);
         try (Repository repository = openRepository()) {
             List<Snapshot> shown = new ArrayList<>();
-            for (Snapshot s : repository.snapshots()) {
+            List<String> damaged = new ArrayList<>();
+            for (Snapshot s : repository.snapshots(e -> damaged.add(e.getMessage()))) {
                 if (matches(s, wanted)) {
                     shown.add(s);
                 }
@@ -45,8 +46,11 @@ final class SnapshotsCommand extends RepoCommand {
             } else {
                 printTable(shown);
             }
+            for (String d : damaged) {
+                ctx.err().println("damaged snapshot (not listed): " + d);
+            }
+            return damaged.isEmpty() ? ExitCodes.OK : ExitCodes.INTEGRITY;
         }
-        return ExitCodes.OK;
     }
 
     private boolean matches(Snapshot s, SortedMap<String, String> wanted) {

@@ -489,15 +489,27 @@ public final class Repository implements Closeable {
         }
     }
 
-    /** Every snapshot, oldest first. Damaged snapshots throw. */
-    public List<Snapshot> snapshots() throws IOException {
+    /**
+     * Every readable snapshot, oldest first. A damaged snapshot is handed to {@code damaged}
+     * and skipped, so that one bad object does not stop listing, restoring or backing up.
+     */
+    public List<Snapshot> snapshots(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
         List<Id> ids = listObjects(SNAPSHOTS);
         List<Snapshot> out = new ArrayList<>(ids.size());
         for (Id id : ids) {
-            out.add(loadSnapshot(id));
+            try {
+                out.add(loadSnapshot(id));
+            } catch (IntegrityException e) {
+                damaged.accept(e);
+            }
         }
         out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
         return out;
+    }
+
+    /** Every readable snapshot, oldest first; damaged ones are skipped ({@code check} reports them). */
+    public List<Snapshot> snapshots() throws IOException {
+        return snapshots(e -> { });
     }
 
     /**
@@ -509,7 +521,7 @@ public final class Repository implements Closeable {
         if (ref.equals("latest")) {
             List<Snapshot> all = snapshots();
             if (all.isEmpty()) {
-                throw new SnapshotNotFoundException("the repository has no snapshots");
+                throw new SnapshotNotFoundException("the repository has no readable snapshots");
             }
             return all.get(all.size() - 1);
         }

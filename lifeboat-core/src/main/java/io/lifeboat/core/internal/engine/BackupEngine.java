@@ -3,6 +3,7 @@ package io.lifeboat.core.internal.engine;
 import io.lifeboat.core.BackupListener;
 import io.lifeboat.core.BackupOptions;
 import io.lifeboat.core.Id;
+import io.lifeboat.core.IntegrityException;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.internal.chunk.Chunk;
@@ -62,7 +63,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BackupEngine {
     private static final int CHUNK_BUDGET = 64 * 1024 * 1024;
-    private static final int PACKS_PER_INDEX = 64;
+    /**
+     * Packs per index file written during a backup. Data becomes reusable by a later
+     * backup once an index names it, so this bounds what an interrupted backup loses.
+     */
+    private static final int PACKS_PER_INDEX = 8;
 
     private final Repository repo;
     private final BackupOptions options;
@@ -112,7 +117,10 @@ public final class BackupEngine {
     /** Runs the backup and stores the snapshot. */
     public Snapshot run() throws IOException {
         Instant start = options.clock().instant();
-        repo.loadIndexStrict();
+        for (IntegrityException e : repo.loadIndex()) {
+            // Its chunks look absent, so they are stored again: wasteful, never wrong.
+            warn(e.objectName(), "index file unreadable; data it lists is stored again");
+        }
         int n = options.threads();
         readers = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-read"));
         cpu = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-cpu"));
@@ -166,7 +174,7 @@ public final class BackupEngine {
         }
         List<String> paths = snapshotPaths();
         Snapshot best = null;
-        for (Snapshot s : repo.snapshots()) {
+        for (Snapshot s : repo.snapshots(e -> warn(e.objectName(), "damaged snapshot not considered as a parent"))) {
             boolean sameAsset = options.asset() == null || options.asset().equals(s.asset());
             if (s.hostname().equals(options.hostname()) && s.paths().equals(paths) && sameAsset) {
                 best = s; // snapshots() is oldest first
@@ -441,10 +449,9 @@ public final class BackupEngine {
         } catch (NoSuchFileException e) {
             warn(path.toString(), "vanished before it could be read");
             return null;
+        } catch (StoreFailedException | InterruptedIOException e) {
+            throw e; // the repository, not the source, failed: the backup cannot go on
         } catch (IOException e) {
-            if (e instanceof InterruptedIOException) {
-                throw e;
-            }
             warn(path.toString(), "cannot read: " + e.getMessage());
             return null;
         }
@@ -478,19 +485,33 @@ public final class BackupEngine {
             return List.of(storeChunk(first.data(), first.length(), first.offset()));
         }
         List<CompletableFuture<Id>> futures = new ArrayList<>();
-        for (Chunk c = first; c != null; c = (c == first ? second : chunker.next())) {
-            Chunk chunk = c;
-            stats.bytesRead.addAndGet(chunk.length());
-            acquire(chunkBudget, chunk.length());
-            futures.add(CompletableFuture.supplyAsync(() -> {
+        try {
+            for (Chunk c = first; c != null; c = (c == first ? second : chunker.next())) {
+                Chunk chunk = c;
+                stats.bytesRead.addAndGet(chunk.length());
+                acquire(chunkBudget, chunk.length());
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return storeChunk(chunk.data(), chunk.length(), chunk.offset());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } finally {
+                        chunkBudget.release(chunk.length());
+                    }
+                }, cpu));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Chunks already handed out have claimed their ids; other files may now name
+            // them. Let them reach a pack before this file is given up, so that no
+            // snapshot names a chunk that was never stored.
+            for (CompletableFuture<Id> f : futures) {
                 try {
-                    return storeChunk(chunk.data(), chunk.length(), chunk.offset());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                } finally {
-                    chunkBudget.release(chunk.length());
+                    f.join();
+                } catch (RuntimeException ignored) {
+                    // a storage failure there fails the backup through the packer too
                 }
-            }, cpu));
+            }
+            throw e;
         }
         List<Id> ids = new ArrayList<>(futures.size());
         for (CompletableFuture<Id> f : futures) {
@@ -511,7 +532,11 @@ public final class BackupEngine {
         }
         byte[] encoded = BlobCodec.encode(data, 0, length, fileOffset);
         byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
-        dataPacker.add(id, sealed, length);
+        try {
+            dataPacker.add(id, sealed, length);
+        } catch (IOException e) {
+            throw new StoreFailedException(e);
+        }
         stats.blobsAdded.incrementAndGet();
         stats.bytesAdded.addAndGet(length);
         stats.storedBytesAdded.addAndGet(sealed.length);
@@ -575,6 +600,13 @@ public final class BackupEngine {
     }
 
     // ---- helpers -----------------------------------------------------------------
+
+    /** Writing to the repository failed (a full disk, say): fatal, unlike a source file that cannot be read. */
+    private static final class StoreFailedException extends IOException {
+        StoreFailedException(IOException cause) {
+            super("storing to the repository failed: " + cause.getMessage(), cause);
+        }
+    }
 
     private void warn(String path, String message) {
         stats.warnings.incrementAndGet();

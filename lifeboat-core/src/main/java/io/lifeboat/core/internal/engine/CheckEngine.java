@@ -47,14 +47,21 @@ public final class CheckEngine {
         this.options = options;
     }
 
+    /**
+     * Reads in the reverse of the order writers write (packs, then index files, then the
+     * snapshot): snapshots first, then the index, then the pack listing. Whatever a backup
+     * running meanwhile adds, every snapshot seen has its index seen and every indexed
+     * pack is listed, so a concurrent writer never looks like damage.
+     */
     public CheckReport run() throws IOException {
+        List<Id> snapshotIds = repo.listObjects(Repository.SNAPSHOTS);
         for (IntegrityException e : repo.loadIndex()) {
             errors.add("index " + e.getMessage());
         }
         Map<Id, Long> packSizes = listPacks();
         Map<Id, List<PackEntry>> indexed = indexedPacks();
         checkPacksExist(packSizes, indexed);
-        List<Snapshot> snapshots = loadSnapshots();
+        List<Snapshot> snapshots = loadSnapshots(snapshotIds);
         walkSnapshots(snapshots);
         if (options.readData()) {
             readPacks(packSizes, indexed);
@@ -116,9 +123,9 @@ public final class CheckEngine {
         errors.add(message);
     }
 
-    private List<Snapshot> loadSnapshots() throws IOException {
+    private List<Snapshot> loadSnapshots(List<Id> ids) throws IOException {
         List<Snapshot> out = new ArrayList<>();
-        for (Id id : repo.listObjects(Repository.SNAPSHOTS)) {
+        for (Id id : ids) {
             try {
                 out.add(repo.loadSnapshot(id));
             } catch (IntegrityException e) {
