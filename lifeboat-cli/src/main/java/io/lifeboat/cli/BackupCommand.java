@@ -7,7 +7,6 @@ import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.internal.engine.BackupEngine;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +93,7 @@ final class BackupCommand extends RepoCommand {
         return ExitCodes.OK;
     }
 
-    private void validate() throws NoSuchFileException {
+    private void validate() {
         if (stdin && !paths.isEmpty()) {
             throw new UsageException("give either paths or --stdin, not both");
         }
@@ -107,7 +106,7 @@ final class BackupCommand extends RepoCommand {
         }
         for (Path p : paths) {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new NoSuchFileException(p.toString(), null, "path to back up does not exist");
+                throw new UsageException("path to back up does not exist: " + p);
             }
         }
     }

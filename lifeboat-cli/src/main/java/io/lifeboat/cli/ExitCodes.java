@@ -5,7 +5,6 @@ import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.SnapshotNotFoundException;
 import io.lifeboat.core.WrongPassphraseException;
 import io.lifeboat.core.storage.NoSuchBlobException;
-import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /** The documented exit codes, and the one place that maps failures to them. */
@@ -32,9 +31,12 @@ public final class ExitCodes {
             // A stored object that is referenced but missing is damage, not bad input.
             return INTEGRITY;
         }
+        // Only what validates the user's input is a usage error; a file vanishing in the
+        // middle of a run is an ordinary failure. IllegalArgumentException comes from the
+        // validating factories of options (thread counts, key ids, KDF settings).
         if (t instanceof RepositoryNotFoundException || t instanceof SnapshotNotFoundException
                 || t instanceof UsageException || t instanceof CommandLine.ParameterException
-                || t instanceof NoSuchFileException || t instanceof IllegalArgumentException) {
+                || t instanceof IllegalArgumentException) {
             return USAGE;
         }
         return FAILURE;

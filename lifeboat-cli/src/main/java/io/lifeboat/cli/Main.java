@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lifeboat} command. */
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.VersionProvider.class,
         description = "Disaster recovery for AI systems: encrypted, deduplicated snapshots of data, models and config.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, CheckCommand.class, StatsCommand.class, KeyCommand.class, QuickstartCommand.class,

@@ -117,13 +117,28 @@ class CommandsTest {
     void restoreOfAnEmptyRepositorySaysThereIsNothing() {
         Cli.Result r = cli.run("restore", "latest", "--target", tmp.resolve("out").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("no snapshots");
+        assertThat(r.err()).contains("no readable snapshots");
     }
 
     @Test
     void helpAndVersionWork() {
         assertThat(cli.ok("--help").out()).contains("backup").contains("Exit codes");
         assertThat(cli.ok("--version").out()).startsWith("lifeboat ");
+    }
+
+    @Test
+    void everySubcommandHasHelpAndUsageErrorsPointToIt() {
+        for (String[] command : new String[][] {{"init"}, {"backup"}, {"snapshots"}, {"ls"}, {"restore"}, {"check"},
+                {"stats"}, {"key"}, {"key", "add"}, {"key", "list"}, {"key", "remove"}, {"key", "passwd"}, {"quickstart"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Cli.Result help = cli.run(args);
+            assertThat(help.code()).as(String.join(" ", args) + ": " + help).isZero();
+            assertThat(help.out()).contains("Usage: lifeboat " + String.join(" ", command));
+        }
+        Cli.Result wrong = cli.run("restore", "--no-such-option");
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("lifeboat restore --help");
     }
 
     @Test
