@@ -117,6 +117,9 @@ public final class Repository implements Closeable {
         if (exists(store)) {
             throw new RepositoryExistsException("a repository already exists at " + store.describe());
         }
+        if (!store.list("").isEmpty()) {
+            throw new RepositoryExistsException(store.describe() + " is not empty; a repository needs a location of its own");
+        }
         SecureRandom random = new SecureRandom();
         MasterKey key = MasterKey.generate(random);
         byte[] id = new byte[32];
@@ -126,7 +129,17 @@ public final class Repository implements Closeable {
         String slotId = writeKeySlot(store, KeySlot.create(passphrase, key, options.kdf(), options.hostname(),
                 options.username(), options.clock()));
         byte[] json = config.toJson();
-        if (!store.putIfAbsent(RepositoryConfig.NAME, json)) {
+        boolean created = false;
+        try {
+            created = store.putIfAbsent(RepositoryConfig.NAME, json);
+        } finally {
+            if (!created) {
+                // Another init won the race, or the write failed: our slot wraps a master key
+                // nobody will use, and could open under the same passphrase. Remove it.
+                store.delete(KEYS + "/" + slotId);
+            }
+        }
+        if (!created) {
             throw new RepositoryExistsException("a repository already exists at " + store.describe());
         }
         return new Repository(store, config, key, slotId);
