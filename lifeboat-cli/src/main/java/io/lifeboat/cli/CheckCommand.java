@@ -29,8 +29,8 @@ final class CheckCommand extends RepoCommand {
             "(or the --read-data-subset share)."})
     boolean withoutKey;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Parallel pack readers (default: twice the cores).")
-    int threads = 2 * BackupOptions.defaultThreads();
+    @Option(names = "--threads", paramLabel = "N", description = "Parallel pack readers (default: twice the cores, at most 16).")
+    int threads = Math.min(16, 2 * BackupOptions.defaultThreads());
 
     CheckCommand(Context ctx) {
         super(ctx);

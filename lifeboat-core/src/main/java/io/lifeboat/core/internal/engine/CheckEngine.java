@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CheckEngine {
     private final Repository repo;
     private final CheckOptions options;
+    private final ByteBudget budget;
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final List<String> infos = new ArrayList<>();
     /** Blobs found missing or damaged, and packs found damaged as a whole. */
@@ -43,8 +44,14 @@ public final class CheckEngine {
     private long packsRead;
 
     public CheckEngine(Repository repo, CheckOptions options) {
+        this(repo, options, new ByteBudget(ByteBudget.DEFAULT));
+    }
+
+    /** With a budget for the bytes of packs held in memory at once, whatever the threads. */
+    CheckEngine(Repository repo, CheckOptions options, ByteBudget budget) {
         this.repo = repo;
         this.options = options;
+        this.budget = budget;
     }
 
     /**
@@ -182,8 +189,17 @@ public final class CheckEngine {
             chosen = chosen.subList(0, Math.min(chosen.size(), n));
         }
         Parallel.forEach(chosen, options.threads(), "lifeboat-check",
-                pack -> readPack(pack, indexed.getOrDefault(pack, List.of())));
+                pack -> readPack(pack, sizes.get(pack), indexed.getOrDefault(pack, List.of())));
         packsRead = chosen.size();
+    }
+
+    private void readPack(Id pack, long size, List<PackEntry> indexedEntries) throws IOException {
+        int room = budget.take(size);
+        try {
+            readPack(pack, indexedEntries);
+        } finally {
+            budget.give(room);
+        }
     }
 
     private void readPack(Id pack, List<PackEntry> indexedEntries) throws IOException {

@@ -27,6 +27,7 @@ public final class KeylessCheck {
     private final BlobStore store;
     private final double subsetPercent;
     private final int threads;
+    private final ByteBudget budget = new ByteBudget(ByteBudget.DEFAULT);
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final List<String> infos = Collections.synchronizedList(new ArrayList<>());
 
@@ -99,6 +100,15 @@ public final class KeylessCheck {
     }
 
     private void verify(BlobInfo b) throws IOException {
+        int room = budget.take(b.size());
+        try {
+            verifyHeld(b);
+        } finally {
+            budget.give(room);
+        }
+    }
+
+    private void verifyHeld(BlobInfo b) throws IOException {
         byte[] bytes;
         try {
             bytes = store.get(b.name());
