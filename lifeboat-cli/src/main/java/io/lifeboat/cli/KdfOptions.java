@@ -14,7 +14,14 @@ final class KdfOptions {
     @Option(names = "--kdf-parallelism", paramLabel = "N", description = "Argon2id lanes (default: ${DEFAULT-VALUE}).")
     int parallelism = KdfParams.DEFAULT.parallelism();
 
+    /** A slot must open within the launcher's 1 GiB heap, next to everything else. */
+    static final int MAX_MEMORY_MIB = 512;
+
     KdfParams params() {
+        if (memoryMiB > MAX_MEMORY_MIB) {
+            throw new UsageException("--kdf-memory above " + MAX_MEMORY_MIB + " MiB could not be opened within the"
+                    + " launcher's heap");
+        }
         try {
             return new KdfParams(Math.multiplyExact(memoryMiB, 1024), iterations, parallelism);
         } catch (IllegalArgumentException | ArithmeticException e) {

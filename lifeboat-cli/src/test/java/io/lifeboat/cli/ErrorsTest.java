@@ -204,4 +204,11 @@ class ErrorsTest {
         }
         return r;
     }
+
+    @Test
+    void keyDerivationSettingsOutOfRangeAreUsageErrors() {
+        assertThat(cli.run("init", "--kdf-memory", "4096").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("init", "--kdf-iterations", "0").code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.repo).doesNotExist();
+    }
 }
