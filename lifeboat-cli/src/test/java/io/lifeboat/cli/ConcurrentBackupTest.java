@@ -92,4 +92,48 @@ class ConcurrentBackupTest {
         return "backup " + name + ":\n" + Files.readString(tmp.resolve(name + ".out"))
                 + Files.readString(tmp.resolve(name + ".err"));
     }
+
+    /**
+     * Proves the overlap the test above can only make likely: each process backs up a
+     * stream, and gets the second half of it only after both have consumed the first half,
+     * so both are provably in the middle of writing packs at the same time.
+     */
+    @Test
+    void twoWritersProvablyInFlightTogetherBothSucceed() throws Exception {
+        Cli cli = new Cli(tmp).init("--pack-size", "1");
+        java.util.Random random = new java.util.Random(99);
+        byte[][] streams = new byte[2][12 << 20];
+        random.nextBytes(streams[0]);
+        random.nextBytes(streams[1]);
+        System.arraycopy(streams[0], 0, streams[1], 0, 2 << 20); // some shared content too
+        Process[] p = new Process[2];
+        for (int i = 0; i < 2; i++) {
+            p[i] = cli.process("backup", "--stdin", "--stdin-filename", "stream" + i, "--json")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        }
+        int half = 6 << 20;
+        for (int i = 0; i < 2; i++) {
+            p[i].getOutputStream().write(streams[i], 0, half);
+            p[i].getOutputStream().flush();
+        }
+        // A pipe holds 64 KiB: both processes have read almost all of their first half, so
+        // both are now between opening the repository and writing their snapshot.
+        for (int i = 0; i < 2; i++) {
+            p[i].getOutputStream().write(streams[i], half, streams[i].length - half);
+            p[i].getOutputStream().close();
+        }
+        for (int i = 0; i < 2; i++) {
+            String out = new String(p[i].getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p[i].waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            assertThat(p[i].exitValue()).as(out).isZero();
+        }
+        assertThat(cli.run("check", "--read-data").code()).isZero();
+        for (int i = 0; i < 2; i++) {
+            Path target = tmp.resolve("out" + i);
+            String id = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(cli.ok("snapshots", "--json", "--path", "/stream" + i).out()).get(0).get("id").asText();
+            cli.ok("restore", id, "--target", target.toString());
+            assertThat(java.nio.file.Files.readAllBytes(target.resolve("stream" + i))).isEqualTo(streams[i]);
+        }
+    }
 }
