@@ -20,7 +20,7 @@ final class CheckCommand extends RepoCommand {
         @Option(names = "--read-data", description = "Read and verify every pack.")
         boolean readData;
 
-        @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read and verify a random N% of the packs.")
+        @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read and verify a random N%% of the packs.")
         String subset;
     }
 
