@@ -31,7 +31,7 @@ final class LsCommand extends RepoCommand {
     public Integer call() throws Exception {
         try (Repository repository = openRepository()) {
             Snapshot s = repository.findSnapshot(snapshot);
-            repository.loadIndexStrict();
+            loadIndex(repository);
             List<Map<String, Object>> entries = json ? new ArrayList<>() : null;
             walk(repository, repository.loadTree(s.tree()), "", entries);
             if (json) {

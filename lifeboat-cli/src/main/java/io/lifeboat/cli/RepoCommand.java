@@ -74,6 +74,16 @@ abstract class RepoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Loads the repository's index, warning about index files that cannot be read rather
+     * than failing: what they list looks absent, and {@code check} reports them.
+     */
+    protected void loadIndex(Repository repository) throws IOException {
+        for (io.lifeboat.core.IntegrityException e : repository.loadIndex()) {
+            ctx.err().println("warning: damaged index file skipped: " + e.getMessage());
+        }
+    }
+
     /** The passphrase, from the first source that has one. */
     protected char[] passphrase() throws IOException {
         return passphrase(false);

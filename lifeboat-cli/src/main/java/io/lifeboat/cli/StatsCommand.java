@@ -18,7 +18,7 @@ final class StatsCommand extends RepoCommand {
     @Override
     public Integer call() throws Exception {
         try (Repository repository = openRepository()) {
-            repository.loadIndexStrict();
+            loadIndex(repository);
             long logical = 0;
             int snapshots = 0;
             for (Snapshot s : repository.snapshots()) {

@@ -68,9 +68,10 @@ class LauncherIT {
         String gitOut = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(git.waitFor()).as(gitOut).isZero();
 
-        Run first = launch(clone, false, null, "--version");
+        // The README's first command, exactly, on a fresh clone: builds, then runs the default workload.
+        Run first = launch(clone, false, null, "quickstart", "--dir", tmp.resolve("qs-default").toString());
         assertThat(first.code()).as(first.output()).isZero();
-        assertThat(first.output()).contains("building the distribution").contains("lifeboat ");
+        assertThat(first.output()).contains("building the distribution").contains("RECOVERED").contains("0 mismatches");
 
         Run second = launch(clone, false, null, "--version");
         assertThat(second.code()).as(second.output()).isZero();

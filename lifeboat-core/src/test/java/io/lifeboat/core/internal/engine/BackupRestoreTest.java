@@ -240,6 +240,38 @@ class BackupRestoreTest {
     }
 
     @Test
+    void aFileRewrittenInPlaceAtTheSameSizeWhileBeingReadIsReported() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path weights = src.resolve("weights.bin");
+        byte[] before = new byte[300_000];
+        new Random(1).nextBytes(before);
+        Files.write(weights, before);
+        Files.setLastModifiedTime(weights, FileTime.from(1_700_000_000L, TimeUnit.SECONDS));
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupListener listener = new BackupListener() {
+            @Override
+            public void fileStarted(String path) {
+                byte[] after = before.clone();
+                after[after.length / 2] ^= 1;
+                try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+                    f.write(after); // same size, new content, new mtime
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void warning(String path, String message) {
+                warnings.add(path + ": " + message);
+            }
+        };
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            new BackupEngine(repo, TestRepos.options(List.of(src)), listener).run();
+        }
+        assertThat(warnings).singleElement().asString().contains("weights.bin").contains("changed while");
+    }
+
+    @Test
     void unchangedFilesAreNotReadAgainAndChangedOnesAre() throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
         for (int i = 0; i < 50; i++) {

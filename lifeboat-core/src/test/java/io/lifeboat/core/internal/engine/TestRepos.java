@@ -65,7 +65,7 @@ final class TestRepos {
             Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime,size", LinkOption.NOFOLLOW_LINKS);
             String what;
             if (Files.isSymbolicLink(p)) {
-                what = "link -> " + Files.readSymbolicLink(p);
+                what = "link -> " + Files.readSymbolicLink(p) + " mtime=" + a.get("lastModifiedTime");
             } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 what = "dir mtime=" + a.get("lastModifiedTime");
             } else {
