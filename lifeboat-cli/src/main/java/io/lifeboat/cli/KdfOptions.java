@@ -14,8 +14,11 @@ final class KdfOptions {
     @Option(names = "--kdf-parallelism", paramLabel = "N", description = "Argon2id lanes (default: ${DEFAULT-VALUE}).")
     int parallelism = KdfParams.DEFAULT.parallelism();
 
-    /** A slot must open within the launcher's 1 GiB heap, next to everything else. */
-    static final int MAX_MEMORY_MIB = 512;
+    /**
+     * A slot must open on every machine that may hold a replica, including small ones:
+     * Argon2's memory is allocated on the heap. Twice the default cost is the most allowed.
+     */
+    static final int MAX_MEMORY_MIB = 128;
 
     KdfParams params() {
         if (memoryMiB > MAX_MEMORY_MIB) {

@@ -62,7 +62,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * crash leaves at worst unreferenced packs, never a snapshot that names missing data.
  */
 public final class BackupEngine {
-    private static final int CHUNK_BUDGET = 64 * 1024 * 1024;
+    /**
+     * Bytes of chunks read but not yet packed. With two sealed data packs waiting for
+     * upload and one filling, and a read buffer per reader, a backup holds about 150 MiB.
+     */
+    private static final int CHUNK_BUDGET = 32 * 1024 * 1024;
+    /** Sealed packs of one type that may wait for upload: enough to keep one uploading while one fills. */
+    private static final int PACKS_IN_FLIGHT = 2;
     /**
      * Packs per index file written during a backup. Data becomes reusable by a later
      * backup once an index names it, so this bounds what an interrupted backup loses.
@@ -126,9 +132,9 @@ public final class BackupEngine {
         cpu = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-cpu"));
         uploads = Executors.newFixedThreadPool(n, Repository.daemonThreads("lifeboat-upload"));
         int packSize = repo.config().packSize();
-        dataPacker = new Packer(repo, BlobType.DATA, packSize, packSize + repo.config().chunker().maxSize() + 1024,
-                uploads, n + 1, this::stored);
-        treePacker = new Packer(repo, BlobType.TREE, Math.min(packSize, 4 * 1024 * 1024), 256 * 1024, uploads, n + 1,
+        dataPacker = new Packer(repo, BlobType.DATA, packSize, packSize,
+                uploads, PACKS_IN_FLIGHT, this::stored);
+        treePacker = new Packer(repo, BlobType.TREE, Math.min(packSize, 4 * 1024 * 1024), 256 * 1024, uploads, PACKS_IN_FLIGHT,
                 this::stored);
         try {
             Snapshot parent = findParent();

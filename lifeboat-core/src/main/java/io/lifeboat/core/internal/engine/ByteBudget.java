@@ -9,8 +9,11 @@ import java.util.concurrent.Semaphore;
  * takes the whole budget, so it still proceeds, alone.
  */
 final class ByteBudget {
-    /** What reading engines (check, restore) may hold at once by default. */
-    static final int DEFAULT = 256 * 1024 * 1024;
+    /**
+     * What reading engines (check, restore) may hold at once by default: a quarter of the
+     * heap, at most 256 MiB, at least 16 MiB.
+     */
+    static final int DEFAULT = (int) Math.max(16L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4));
 
     private final Semaphore permits;
     private final int max;

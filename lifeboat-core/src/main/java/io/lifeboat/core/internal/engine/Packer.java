@@ -48,19 +48,25 @@ final class Packer {
         this.sink = sink;
     }
 
-    /** Adds one sealed blob; may block while full packs wait for upload. */
+    /**
+     * Adds one sealed blob; may block while full packs wait for upload. A pack is closed
+     * before a blob would take it past its target size (blob, header and trailer counted),
+     * so a pack's buffer never grows beyond the target; a blob larger than the target gets
+     * a pack of its own.
+     */
     void add(Id id, byte[] sealed, int rawLength) throws IOException {
         throwIfFailed();
         PackBuilder full = null;
         synchronized (this) {
-            if (current == null) {
-                current = new PackBuilder(type, initialCapacity);
-            }
-            current.add(id, sealed, rawLength);
-            if (current.size() >= targetSize) {
+            if (current != null && !current.isEmpty() && current.projectedSize(sealed.length) > targetSize) {
                 full = current;
                 current = null;
             }
+            if (current == null) {
+                // Room for the header and trailer too, so that finishing does not grow the buffer.
+                current = new PackBuilder(type, Math.max(initialCapacity, sealed.length + 1024));
+            }
+            current.add(id, sealed, rawLength);
         }
         if (full != null) {
             upload(full);

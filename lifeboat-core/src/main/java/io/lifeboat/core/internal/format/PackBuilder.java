@@ -36,6 +36,18 @@ public final class PackBuilder {
         return body.size();
     }
 
+    /** Most bytes one header entry takes: type, id and two varints of at most 5 bytes. */
+    static final int MAX_HEADER_ENTRY = 1 + 32 + 5 + 5;
+
+    /**
+     * The size of the finished pack if one more blob of {@code sealedLength} bytes were
+     * added: blobs, the sealed header at its largest, and the trailer.
+     */
+    public long projectedSize(int sealedLength) {
+        return (long) body.size() + sealedLength + (long) (entries.size() + 1) * MAX_HEADER_ENTRY + 16
+                + Envelope.OVERHEAD + Packs.TRAILER;
+    }
+
     public int count() {
         return entries.size();
     }
