@@ -1,11 +1,11 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.core.BackupOptions;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.RestoreOptions;
 import io.lifeboat.core.RestoreResult;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.internal.engine.RestoreEngine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", description = {"Restore a snapshot into a directory, verifying every chunk.",
         "The snapshot's absolute paths are recreated below the target. Damaged files are reported",
-        "(exit code 10) and every other file is still restored."})
+        "and kept aside as NAME" + RestoreEngine.DAMAGED_SUFFIX + " (exit code 10); every other file is still",
+        "restored. A non-empty directory where the snapshot has a file is left alone and reported",
+        "as a conflict (exit code 1 when there is no damage)."})
 final class RestoreCommand extends RepoCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), or 'latest'.")
     String snapshot;
@@ -30,8 +32,9 @@ final class RestoreCommand extends RepoCommand {
             description = "Restore only paths matching (as 'ls' shows them, e.g. '/data/**.csv'); repeatable.")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Parallel pack readers (default: twice the cores).")
-    int threads = 2 * BackupOptions.defaultThreads();
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Parallel pack readers (default: twice the cores, at most 16).")
+    int threads = RestoreOptions.defaultThreads();
 
     RestoreCommand(Context ctx) {
         super(ctx);
@@ -39,14 +42,41 @@ final class RestoreCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new UsageException("restore target " + target + " exists and is not a directory");
+        }
         try (Repository repository = openRepository()) {
             Snapshot s = repository.findSnapshot(snapshot);
+            RestoreEngine engine = new RestoreEngine(repository, new RestoreOptions(target, includes, threads));
             long start = System.nanoTime();
-            RestoreResult result = new RestoreEngine(repository, new RestoreOptions(target, includes, threads)).run(s);
+            RestoreResult result;
+            try (Progress p = Progress.start(ctx, quiet || json, () -> progressLine(engine.progress(), start))) {
+                result = engine.run(s);
+            } finally {
+                if (!json) {
+                    for (String w : engine.damagedIndexFiles()) {
+                        ctx.err().println("warning: damaged index file skipped: " + w);
+                    }
+                }
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             report(s, result, took);
-            return result.damaged().isEmpty() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+            if (!result.damaged().isEmpty()) {
+                return ExitCodes.INTEGRITY;
+            }
+            return result.conflicts().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+    }
+
+    static String progressLine(RestoreEngine.Progress p, long start) {
+        Duration d = Duration.ofNanos(System.nanoTime() - start);
+        long files = p.files.get();
+        long bytes = p.bytes.get();
+        long filesTotal = p.filesTotal;
+        long bytesTotal = p.bytesTotal;
+        return String.format("[%s] %d%s files, %s%s restored (%s)", Format.duration(d), files,
+                filesTotal < 0 ? "" : "/" + filesTotal, Format.bytes(bytes),
+                bytesTotal < 0 ? "" : " of " + Format.bytes(bytesTotal), Format.rate(bytes, d));
     }
 
     private void report(Snapshot s, RestoreResult r, Duration took) throws Exception {
@@ -55,24 +85,42 @@ final class RestoreCommand extends RepoCommand {
             out.put("snapshot", s.id().hex());
             out.put("target", target.toAbsolutePath().normalize().toString());
             out.put("files", r.files());
+            out.put("filesRestored", r.filesRestored());
             out.put("dirs", r.dirs());
             out.put("symlinks", r.symlinks());
             out.put("bytes", r.bytes());
             out.put("durationMillis", took.toMillis());
             out.put("damaged", r.damaged());
+            out.put("conflicts", r.conflicts());
+            out.put("damagedIndexFiles", r.damagedIndexFiles());
             printJson(out);
             return;
         }
         for (RestoreResult.Damaged d : r.damaged()) {
-            ctx.err().println("damaged: " + d.path() + ": " + d.reason());
+            ctx.err().println("damaged: " + d.path() + ": " + d.reason()
+                    + (d.salvagedTo() == null ? "" : "; what could be read is in " + d.salvagedTo()));
         }
-        long damaged = r.damaged().size();
+        for (RestoreResult.Conflict c : r.conflicts()) {
+            ctx.err().println("conflict: " + c.path() + ": " + c.reason());
+        }
+        List<String> notes = new ArrayList<>();
+        if (r.filesDamaged() > 0) {
+            notes.add(r.filesDamaged() + " more damaged");
+        }
+        if (r.filesConflicted() > 0) {
+            notes.add(r.filesConflicted() + " more in conflict");
+        }
         ctx.out().printf("restored snapshot %s to %s: %d files%s, %d directories, %d symlinks, %s in %s (%s)%n",
-                s.id().shortHex(), target.toAbsolutePath().normalize(), r.files() - damaged,
-                damaged == 0 ? "" : " (" + damaged + " more damaged)", r.dirs(), r.symlinks(),
+                s.id().shortHex(), target.toAbsolutePath().normalize(), r.filesRestored(),
+                notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")", r.dirs(), r.symlinks(),
                 Format.bytes(r.bytes()), Format.duration(took), Format.rate(r.bytes(), took));
         if (!r.damaged().isEmpty()) {
-            ctx.err().println("lifeboat: " + r.damaged().size() + " file(s) could not be restored exactly (see above)");
+            ctx.err().println("lifeboat: " + r.damaged().size() + " entr" + (r.damaged().size() == 1 ? "y" : "ies")
+                    + " could not be restored exactly (see above)");
+        }
+        if (!r.conflicts().isEmpty()) {
+            ctx.err().println("lifeboat: " + r.conflicts().size() + " entr" + (r.conflicts().size() == 1 ? "y was" : "ies were")
+                    + " not restored because something in the target is in the way (see above)");
         }
     }
 }

@@ -6,6 +6,7 @@ import io.lifeboat.core.Repository;
 import io.lifeboat.core.RestoreOptions;
 import io.lifeboat.core.RestoreResult;
 import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.internal.format.CorruptObjectException;
 import io.lifeboat.core.internal.format.Node;
 import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
@@ -14,78 +15,225 @@ import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Restores a snapshot into a directory.
  *
  * <p>Three phases: (1) walk the snapshot's trees, create directories and symlinks, create
  * each file at its final size (sparse) and plan where each chunk goes; (2) read the packs
- * in parallel, each with as few ranged reads as its needed blobs allow, verify every blob
- * (authentication and keyed hash) and write it at its offsets, skipping all-zero chunks so
- * that sparse files stay sparse; (3) set ownership (when root), modes and times, files
- * first, then directories deepest first.
+ * in parallel, each with as few ranged reads as its needed blobs and the byte budget allow,
+ * verify every blob (authentication and keyed hash) and write it at its offsets, skipping
+ * all-zero chunks so that sparse files stay sparse; a blob whose copy is damaged or whose
+ * pack is missing is read from another indexed copy if there is one; files that still lack
+ * content are renamed to {@code NAME.lifeboat-damaged}; (3) set ownership (when root), modes
+ * and times on what restore created, files first, then directories deepest first.
+ *
+ * <p>Below the target, no symlink is ever followed: every directory on the way is checked
+ * without following links; a symlink or file where the snapshot has a directory is
+ * replaced by a directory; metadata is applied without following links. The target itself
+ * may be a symlink.
  *
  * <p>Damage never stops a restore: a file with a missing or damaged chunk is reported
- * and every other file is restored.
+ * and every other file is restored. A non-empty directory where the snapshot has a file or
+ * symlink is a conflict: it is left alone and reported.
  */
 public final class RestoreEngine {
     /** Blobs of one pack closer than this are fetched in one ranged read. */
-    private static final long COALESCE_GAP = 256 * 1024;
+    static final long COALESCE_GAP = 256 * 1024;
+    /** Most bytes of pack data held in memory at once, over all readers. */
+    static final int MAX_BUDGET = 256 << 20;
+    /** Appended to the name of a file whose content could not be restored completely. */
+    public static final String DAMAGED_SUFFIX = ".lifeboat-damaged";
 
     private final Repository repo;
     private final RestoreOptions options;
+    private final Path root;
     private final List<PathMatcher> includes = new ArrayList<>();
+    private final boolean asRoot = Attrs.currentUid() == 0;
+    private final Progress progress = new Progress();
+
+    // phase 1 (one thread)
     private final Map<Id, List<Write>> byPack = new HashMap<>();
     private final List<Meta> metadata = new ArrayList<>();
-    private final Map<Path, String> damaged = new java.util.concurrent.ConcurrentHashMap<>();
-    private final boolean root = Attrs.currentUid() == 0;
-    private final AtomicLong bytes = new AtomicLong();
+    private final List<FileJob> jobs = new ArrayList<>();
+    private final Set<Path> ready = new HashSet<>();
+    private final Set<Path> createdDirs = new HashSet<>();
+    private final List<RestoreResult.Damaged> otherDamage = new ArrayList<>();
+    private final List<RestoreResult.Conflict> conflicts = new ArrayList<>();
+    private final List<String> damagedIndexFiles = Collections.synchronizedList(new ArrayList<>());
     private long files;
+    private long filesConflicted;
     private long dirs;
     private long symlinks;
 
-    /** One chunk to write into one file at one offset. */
-    private record Write(PackEntry entry, Path file, long offset) {}
+    // phase 2 (many threads)
+    private final int budgetBytes;
+    private final Semaphore budget;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong peakInFlight = new AtomicLong();
+    private final Map<Id, Failure> failed = new ConcurrentHashMap<>();
 
-    /** Metadata to apply after content: a node at a path, at a depth. */
-    private record Meta(Path path, Node node, int depth) {}
+    /** Live counters for a progress display; safe to read from any thread. */
+    public static final class Progress {
+        /** Regular files whose content is completely written. */
+        public final AtomicLong files = new AtomicLong();
+        /** Bytes of file content written. */
+        public final AtomicLong bytes = new AtomicLong();
+        /** Regular files to restore; -1 until planning is done. */
+        public volatile long filesTotal = -1;
+        /** Bytes of file content to restore; -1 until planning is done. */
+        public volatile long bytesTotal = -1;
+    }
+
+    /** A regular file being restored: its chunks still to write, and the first damage found. */
+    private static final class FileJob {
+        final Path path;
+        final AtomicInteger pending = new AtomicInteger();
+        final AtomicReference<String> damage = new AtomicReference<>();
+        volatile String salvagedTo;
+
+        FileJob(Path path) {
+            this.path = path;
+        }
+
+        boolean damaged() {
+            return damage.get() != null;
+        }
+    }
+
+    /** One chunk to write into one file at one offset. */
+    private record Write(PackEntry entry, FileJob file, long offset) {}
+
+    /** Metadata to apply after content: a node at a path, at a depth; job is set for regular files. */
+    private record Meta(Path path, Node node, int depth, FileJob job) {}
+
+    /** Writes whose blob could not be read from the copy tried; other copies are tried later. */
+    private record Failure(PackEntry tried, String reason, List<Write> writes) {}
 
     public RestoreEngine(Repository repo, RestoreOptions options) {
+        this(repo, options, defaultBudget());
+    }
+
+    /** With a byte budget for pack data in memory (tests use a small one). */
+    RestoreEngine(Repository repo, RestoreOptions options, int budgetBytes) {
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("the byte budget must be positive");
+        }
         this.repo = repo;
         this.options = options;
+        this.root = options.target();
+        this.budgetBytes = budgetBytes;
+        this.budget = new Semaphore(budgetBytes, true);
         for (String glob : options.includes()) {
             includes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
     }
 
+    /** 256 MiB, or a quarter of the heap when that is smaller (but at least 16 MiB). */
+    static int defaultBudget() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        return (int) Math.max(16L << 20, Math.min(MAX_BUDGET, quarter));
+    }
+
+    /** Live counters, for a progress display while {@link #run} works. */
+    public Progress progress() {
+        return progress;
+    }
+
+    /** Index files that could not be read; filled in as soon as {@link #run} has loaded the index. */
+    public List<String> damagedIndexFiles() {
+        synchronized (damagedIndexFiles) {
+            return List.copyOf(damagedIndexFiles);
+        }
+    }
+
+    /** The most bytes of pack data that readers held at once (for tests of the budget). */
+    long peakBytesInFlight() {
+        return peakInFlight.get();
+    }
+
     public RestoreResult run(Snapshot snapshot) throws IOException {
-        repo.loadIndexStrict();
-        Files.createDirectories(options.target());
-        plan(repo.loadTree(snapshot.tree()), options.target(), Path.of("/"), 0, includes.isEmpty());
+        for (IntegrityException e : repo.loadIndex()) {
+            damagedIndexFiles.add(e.getMessage());
+        }
+        Tree top = loadTree(snapshot.tree());
+        Files.createDirectories(root); // the target itself may be a link the user chose
+        if (!Files.isDirectory(root)) {
+            throw new java.nio.file.NotDirectoryException(root.toString());
+        }
+        ready.add(root);
+        plan(top, root, Path.of("/"), 0, includes.isEmpty());
+        progress.filesTotal = files - filesConflicted;
         fetchAll();
+        keepDamagedAside();
         applyMetadata();
-        List<RestoreResult.Damaged> report = new ArrayList<>();
-        damaged.forEach((p, why) -> report.add(new RestoreResult.Damaged(p.toString(), why)));
+        return result();
+    }
+
+    private RestoreResult result() {
+        List<RestoreResult.Damaged> report = new ArrayList<>(otherDamage);
+        long filesDamaged = 0;
+        for (FileJob job : jobs) {
+            String why = job.damage.get();
+            if (why != null) {
+                filesDamaged++;
+                report.add(new RestoreResult.Damaged(job.path.toString(), why, job.salvagedTo));
+            }
+        }
         report.sort(Comparator.comparing(RestoreResult.Damaged::path));
-        return new RestoreResult(files, dirs, symlinks, bytes.get(), report);
+        conflicts.sort(Comparator.comparing(RestoreResult.Conflict::path));
+        return new RestoreResult(files, filesDamaged, filesConflicted, dirs, symlinks, progress.bytes.get(),
+                report, conflicts, damagedIndexFiles());
+    }
+
+    /** Loads a tree; when its first indexed copy is unreadable, tries the others. */
+    private Tree loadTree(Id id) throws IOException {
+        try {
+            return repo.loadTree(id);
+        } catch (IntegrityException first) {
+            List<PackEntry> copies = repo.index().copiesOf(id);
+            for (PackEntry copy : copies.subList(Math.min(1, copies.size()), copies.size())) {
+                try {
+                    return Tree.decode(repo.loadBlob(copy));
+                } catch (IntegrityException | CorruptObjectException e) {
+                    // try the next copy
+                }
+            }
+            throw first;
+        }
     }
 
     // ---- phase 1: plan -----------------------------------------------------------
@@ -94,28 +242,38 @@ public final class RestoreEngine {
     private boolean plan(Tree tree, Path dir, Path shown, int depth, boolean included) throws IOException {
         boolean any = false;
         for (Node node : tree.nodes()) {
+            if (!safeName(node.name())) {
+                if (included) {
+                    otherDamage.add(new RestoreResult.Damaged(dir + "/" + node.name(),
+                            "the snapshot names an entry '" + node.name() + "', which is not a plain name; skipped", null));
+                    any = true;
+                }
+                continue;
+            }
             Path shownChild = shown.resolve(node.name());
             boolean in = included || matches(shownChild);
             Path target = dir.resolve(node.name());
             if (node.type() == NodeType.DIR) {
                 Tree sub;
                 try {
-                    sub = repo.loadTree(node.subtree());
+                    sub = loadTree(node.subtree());
                 } catch (IntegrityException e) {
                     if (in) {
-                        damaged.put(target, "directory listing lost: " + e.getMessage());
+                        otherDamage.add(new RestoreResult.Damaged(target.toString(),
+                                "directory listing lost: " + e.getMessage(), null));
                         any = true;
                     }
                     continue;
                 }
                 if (in) {
-                    Files.createDirectories(target);
+                    ensureDir(target);
                 }
                 boolean below = plan(sub, target, shownChild, depth + 1, in);
                 if (in || below) {
-                    Files.createDirectories(target);
                     dirs++;
-                    metadata.add(new Meta(target, node, depth));
+                    if (createdDirs.contains(target)) {
+                        metadata.add(new Meta(target, node, depth, null));
+                    }
                     any = true;
                 }
             } else if (in) {
@@ -124,6 +282,11 @@ public final class RestoreEngine {
             }
         }
         return any;
+    }
+
+    private static boolean safeName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
     }
 
     private boolean matches(Path shown) {
@@ -135,47 +298,121 @@ public final class RestoreEngine {
         return false;
     }
 
-    private void restoreLeaf(Node node, Path target, int depth) throws IOException {
-        Files.createDirectories(target.getParent());
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            damaged.put(target, "a directory is in the way of the file");
-            return;
+    /**
+     * Makes {@code dir} (below the target) a real directory, checking each component on the
+     * way without following links: an existing directory is reused; a symlink, file or
+     * anything else in the way is removed and a directory created in its place.
+     */
+    private void ensureDir(Path dir) throws IOException {
+        if (!dir.startsWith(root)) {
+            throw new IllegalStateException(dir + " is not below the target " + root);
         }
-        Files.deleteIfExists(target);
-        if (node.type() == NodeType.SYMLINK) {
-            Files.createSymbolicLink(target, Path.of(node.target()));
-            symlinks++;
-        } else {
-            planFile(node, target);
-            files++;
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir; !ready.contains(p); p = p.getParent()) {
+            missing.push(p);
         }
-        metadata.add(new Meta(target, node, depth));
+        while (!missing.isEmpty()) {
+            Path p = missing.pop();
+            BasicFileAttributes a = attributes(p);
+            if (a == null || !a.isDirectory()) {
+                if (a != null) {
+                    Files.delete(p); // the link itself, never what it points to
+                }
+                Files.createDirectory(p); // fails if anything appeared there meanwhile
+                createdDirs.add(p);
+            }
+            ready.add(p);
+        }
     }
 
-    private void planFile(Node node, Path target) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
-            f.setLength(node.size()); // holes until written: zero chunks stay sparse
+    /** The entry's own attributes (a link's, not its destination's), or null if there is none. */
+    private static BasicFileAttributes attributes(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
         }
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
+        }
+    }
+
+    private void restoreLeaf(Node node, Path target, int depth) throws IOException {
+        boolean file = node.type() != NodeType.SYMLINK;
+        if (file) {
+            files++;
+        }
+        ensureDir(target.getParent());
+        BasicFileAttributes existing = attributes(target);
+        if (existing != null) {
+            if (existing.isDirectory() && !isEmptyDirectory(target)) {
+                conflicts.add(new RestoreResult.Conflict(target.toString(), "a non-empty directory is in the way of the "
+                        + (file ? "file" : "symlink") + " (left as it is)"));
+                if (file) {
+                    filesConflicted++;
+                }
+                return;
+            }
+            Files.delete(target); // a file, a link (not its destination) or an empty directory
+        }
+        if (!file) {
+            Files.createSymbolicLink(target, Path.of(node.target()));
+            symlinks++;
+            metadata.add(new Meta(target, node, depth, null));
+            return;
+        }
+        FileJob job = planFile(node, target);
+        metadata.add(new Meta(target, node, depth, job));
+    }
+
+    private FileJob planFile(Node node, Path target) throws IOException {
+        // Created new (never through a link), private until its metadata is applied.
+        Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (node.size() > 0) {
+            try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
+                f.setLength(node.size()); // holes until written: zero chunks stay sparse
+            }
+        }
+        FileJob job = new FileJob(target);
+        jobs.add(job);
+        List<Write> writes = new ArrayList<>(node.chunks().size());
         long offset = 0;
         for (Id chunk : node.chunks()) {
             PackEntry e = repo.index().get(chunk);
             if (e == null) {
-                damaged.put(target, "chunk " + chunk.shortHex() + " is missing from the repository");
-                return;
+                job.damage.compareAndSet(null, "chunk " + chunk.shortHex() + " is in no index (missing from the repository"
+                        + (damagedIndexFiles.isEmpty() ? ")" : ", or listed only in a damaged index file)"));
+                break;
             }
-            byPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(new Write(e, target, offset));
+            writes.add(new Write(e, job, offset));
             offset += e.rawLength();
         }
-        if (offset != node.size()) {
-            damaged.put(target, "chunks add up to " + offset + " bytes, the file had " + node.size());
+        if (!job.damaged() && offset != node.size()) {
+            job.damage.compareAndSet(null, "chunks add up to " + offset + " bytes, the file had " + node.size());
         }
+        job.pending.set(writes.size());
+        for (Write w : writes) {
+            byPack.computeIfAbsent(w.entry().pack(), k -> new ArrayList<>()).add(w);
+        }
+        progress.bytesTotal = Math.max(0, progress.bytesTotal) + node.size();
+        if (writes.isEmpty() && !job.damaged()) {
+            progress.files.incrementAndGet();
+        }
+        return job;
     }
 
     // ---- phase 2: content ----------------------------------------------------------
 
     private void fetchAll() throws IOException {
+        if (progress.bytesTotal < 0) {
+            progress.bytesTotal = 0;
+        }
         Parallel.forEach(byPack.entrySet(), options.threads(), "lifeboat-restore",
                 e -> fetchPack(e.getKey(), e.getValue()));
+        Parallel.forEach(List.copyOf(failed.values()), options.threads(), "lifeboat-restore", this::readOtherCopy);
     }
 
     /** Reads the blobs one pack holds for this restore and writes them out. */
@@ -183,85 +420,174 @@ public final class RestoreEngine {
         writes.sort(Comparator.comparingLong(w -> w.entry().offset()));
         int i = 0;
         while (i < writes.size()) {
+            PackEntry head = writes.get(i).entry();
+            long start = head.offset();
+            long end = head.end();
+            long work = workspace(head);
             int j = i + 1;
-            long start = writes.get(i).entry().offset();
-            long end = writes.get(i).entry().end();
-            while (j < writes.size() && writes.get(j).entry().offset() - end <= COALESCE_GAP) {
-                end = Math.max(end, writes.get(j).entry().end());
+            // Coalesce while the gaps are small and the range, with room to open its
+            // largest blob, fits the budget. A single blob always goes (with the whole budget).
+            while (j < writes.size()) {
+                PackEntry next = writes.get(j).entry();
+                long newEnd = Math.max(end, next.end());
+                long newWork = Math.max(work, workspace(next));
+                if (next.offset() - end > COALESCE_GAP || newEnd - start + newWork > budgetBytes) {
+                    break;
+                }
+                end = newEnd;
+                work = newWork;
                 j++;
             }
             List<Write> run = writes.subList(i, j);
-            byte[] range;
+            long cost = end - start + work;
+            int permits = acquire(cost);
             try {
-                range = repo.store().get(Packs.name(pack), start, Math.toIntExact(end - start));
-            } catch (NoSuchBlobException e) {
-                markAll(run, "pack " + pack.shortHex() + " is missing");
-                i = j;
-                continue;
-            } catch (EOFException e) {
-                range = null;
-            }
-            if (range == null) {
-                // The pack is shorter than the index says: salvage blob by blob.
-                for (Write w : run) {
-                    writeOne(w);
-                }
-            } else {
-                writeRun(run, range, start);
+                readRun(pack, run, start, Math.toIntExact(end - start));
+            } finally {
+                release(cost, permits);
             }
             i = j;
         }
     }
 
-    private void writeRun(List<Write> run, byte[] range, long start) throws IOException {
+    /** Bytes needed besides the range to open one blob: its decrypted and its decoded copy. */
+    private static long workspace(PackEntry e) {
+        return (long) e.length() + e.rawLength();
+    }
+
+    private int acquire(long cost) throws InterruptedIOException {
+        int permits = (int) Math.min(cost, budgetBytes);
+        try {
+            budget.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("restore interrupted");
+        }
+        long now = inFlight.addAndGet(cost);
+        peakInFlight.accumulateAndGet(now, Math::max);
+        return permits;
+    }
+
+    private void release(long cost, int permits) {
+        inFlight.addAndGet(-cost);
+        budget.release(permits);
+    }
+
+    private void readRun(Id pack, List<Write> run, long start, int length) throws IOException {
+        byte[] range;
+        try {
+            range = repo.store().get(Packs.name(pack), start, length);
+        } catch (NoSuchBlobException e) {
+            for (Write w : run) {
+                fail(w, "pack " + pack.shortHex() + " is missing");
+            }
+            return;
+        } catch (EOFException e) {
+            // The pack is shorter than the index says: salvage blob by blob.
+            PackEntry last = null;
+            byte[] plain = null;
+            String why = null;
+            for (Write w : run) {
+                if (!w.entry().equals(last)) {
+                    last = w.entry();
+                    try {
+                        plain = repo.loadBlob(w.entry());
+                    } catch (IntegrityException ex) {
+                        plain = null;
+                        why = ex.getMessage();
+                    }
+                }
+                if (plain == null) {
+                    fail(w, why);
+                } else {
+                    write(w, plain);
+                }
+            }
+            return;
+        }
         PackEntry last = null;
         byte[] plain = null;
+        String why = null;
         for (Write w : run) {
-            if (damaged.containsKey(w.file())) {
-                continue;
-            }
-            if (w.entry() != last) {
+            if (!w.entry().equals(last)) {
                 last = w.entry();
                 try {
-                    plain = repo.openBlob(w.entry(), range, Math.toIntExact(w.entry().offset() - start), w.entry().length());
+                    plain = repo.openBlob(w.entry(), range, Math.toIntExact(w.entry().offset() - start),
+                            w.entry().length());
                 } catch (IntegrityException e) {
                     plain = null;
+                    why = "chunk " + w.entry().id().shortHex() + " in pack " + w.entry().pack().shortHex() + " is damaged";
                 }
             }
             if (plain == null) {
-                damaged.put(w.file(), "chunk " + w.entry().id().shortHex() + " in pack " + w.entry().pack().shortHex()
-                        + " is damaged");
+                fail(w, why);
+            } else {
+                write(w, plain);
+            }
+        }
+    }
+
+    /** Sets a write aside: its blob's other copies are tried once every pack has been read. */
+    private void fail(Write w, String reason) {
+        failed.computeIfAbsent(w.entry().id(), id -> new Failure(w.entry(), reason,
+                Collections.synchronizedList(new ArrayList<>()))).writes().add(w);
+    }
+
+    /** Reads a blob from another indexed copy; when none is intact, its files are damaged. */
+    private void readOtherCopy(Failure f) throws IOException {
+        List<Write> writes;
+        synchronized (f.writes()) {
+            writes = List.copyOf(f.writes());
+        }
+        int others = 0;
+        for (PackEntry copy : repo.index().copiesOf(f.tried().id())) {
+            if (copy.equals(f.tried())) {
                 continue;
             }
-            writeAt(w.file(), w.offset(), plain);
-        }
-    }
-
-    private void writeOne(Write w) throws IOException {
-        try {
-            writeAt(w.file(), w.offset(), repo.loadBlob(w.entry()));
-        } catch (IntegrityException e) {
-            damaged.put(w.file(), e.getMessage());
-        }
-    }
-
-    private void markAll(List<Write> run, String reason) {
-        for (Write w : run) {
-            damaged.putIfAbsent(w.file(), reason);
-        }
-    }
-
-    private void writeAt(Path file, long offset, byte[] data) throws IOException {
-        bytes.addAndGet(data.length);
-        if (allZero(data)) {
-            return; // already zero: the file was created sparse at its full size
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(data);
-            long pos = offset;
-            while (buf.hasRemaining()) {
-                pos += ch.write(buf, pos);
+            others++;
+            long cost = copy.length() + workspace(copy);
+            int permits = acquire(cost);
+            try {
+                byte[] plain;
+                try {
+                    plain = repo.loadBlob(copy);
+                } catch (IntegrityException e) {
+                    continue;
+                }
+                for (Write w : writes) {
+                    write(w, plain);
+                }
+                return;
+            } finally {
+                release(cost, permits);
             }
+        }
+        String reason = f.reason() + (others == 0 ? "" : " (and its " + others + " other cop" + (others == 1 ? "y is" : "ies are")
+                + " damaged or missing too)");
+        for (Write w : writes) {
+            w.file().damage.compareAndSet(null, reason);
+            done(w.file());
+        }
+    }
+
+    private void write(Write w, byte[] data) throws IOException {
+        if (!allZero(data)) { // all-zero: already zero, the file was created sparse at its full size
+            try (FileChannel ch = FileChannel.open(w.file().path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                long pos = w.offset();
+                while (buf.hasRemaining()) {
+                    pos += ch.write(buf, pos);
+                }
+            }
+        }
+        progress.bytes.addAndGet(data.length);
+        done(w.file());
+    }
+
+    /** One of the file's chunks is settled (written, or given up on). */
+    private void done(FileJob job) {
+        if (job.pending.decrementAndGet() == 0 && !job.damaged()) {
+            progress.files.incrementAndGet();
         }
     }
 
@@ -274,19 +600,43 @@ public final class RestoreEngine {
         return true;
     }
 
+    /**
+     * A damaged file must not look restored: what could be read goes to
+     * {@code NAME.lifeboat-damaged} beside it, and nothing is left under its own name.
+     */
+    private void keepDamagedAside() throws IOException {
+        for (FileJob job : jobs) {
+            if (!job.damaged()) {
+                continue;
+            }
+            Path aside = job.path.resolveSibling(job.path.getFileName() + DAMAGED_SUFFIX);
+            try {
+                Files.move(job.path, aside, StandardCopyOption.REPLACE_EXISTING);
+                job.salvagedTo = aside.toString();
+            } catch (IOException e) {
+                Files.deleteIfExists(job.path);
+                job.damage.set(job.damage.get() + "; nothing kept: " + aside + " could not be replaced ("
+                        + e.getMessage() + ")");
+            }
+        }
+    }
+
     // ---- phase 3: metadata ---------------------------------------------------------
 
     private void applyMetadata() throws IOException {
         metadata.sort(Comparator.comparingInt((Meta m) -> m.node().type() == NodeType.DIR ? 1 : 0)
                 .thenComparing(Comparator.comparingInt(Meta::depth).reversed()));
         for (Meta m : metadata) {
-            apply(m.path(), m.node());
+            if (m.job() == null || !m.job().damaged()) {
+                apply(m.path(), m.node());
+            }
         }
     }
 
+    /** Ownership, mode and mtime of an entry restore created; never through a link. */
     private void apply(Path p, Node n) throws IOException {
         boolean link = n.type() == NodeType.SYMLINK;
-        if (root) {
+        if (asRoot) {
             try {
                 Files.setAttribute(p, "unix:uid", (int) n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", (int) n.gid(), LinkOption.NOFOLLOW_LINKS);
@@ -295,7 +645,7 @@ public final class RestoreEngine {
             }
         }
         if (!link) {
-            Files.setAttribute(p, "unix:mode", n.mode());
+            Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
         }
         FileTime mtime = FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS);
         try {

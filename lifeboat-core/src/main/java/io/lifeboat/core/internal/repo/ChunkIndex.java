@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The in-memory index: blob id -> where it is stored. Thread-safe. When a blob is listed
  * in several packs (two concurrent backups stored it twice), the first one seen is the
- * one read; any copy is as good as another. The others are kept for {@code check}.
+ * one read; any intact copy is as good as another. The others are kept for {@code check},
+ * and for readers to fall back on when the first copy is damaged or its pack is missing.
  */
 public final class ChunkIndex {
     private final ConcurrentHashMap<Id, PackEntry> entries = new ConcurrentHashMap<>();
@@ -47,6 +48,25 @@ public final class ChunkIndex {
     /** One entry per blob: the copy reads use. */
     public Collection<PackEntry> all() {
         return entries.values();
+    }
+
+    /**
+     * Every indexed copy of one blob, the one {@link #get} returns first; empty if the
+     * blob is in no index. Readers fall back to the others when the first is damaged.
+     */
+    public List<PackEntry> copiesOf(Id id) {
+        PackEntry first = entries.get(id);
+        if (first == null) {
+            return List.of();
+        }
+        List<PackEntry> more = copies.get(id);
+        if (more == null) {
+            return List.of(first);
+        }
+        List<PackEntry> out = new ArrayList<>(more.size() + 1);
+        out.add(first);
+        out.addAll(more);
+        return out;
     }
 
     /** Every indexed copy of every blob, duplicates included. */

@@ -28,4 +28,21 @@ class ChunkIndexTest {
         assertThat(index.all()).containsExactly(inA);
         assertThat(index.allCopies()).containsExactlyInAnyOrder(inA, inB);
     }
+
+    @Test
+    void copiesOfListsEveryCopyOfOneBlobWithTheReadCopyFirst() {
+        ChunkIndex index = new ChunkIndex();
+        PackEntry inA = new PackEntry(id(1), BlobType.DATA, id(9), 0, 10, 5);
+        PackEntry inB = new PackEntry(id(2), BlobType.DATA, id(9), 40, 10, 5);
+        PackEntry inC = new PackEntry(id(3), BlobType.DATA, id(9), 80, 10, 5);
+        PackEntry other = new PackEntry(id(1), BlobType.DATA, id(8), 10, 10, 5);
+        index.add(inA);
+        index.add(other);
+        index.add(inB);
+        index.add(inC);
+        index.add(inB);
+        assertThat(index.copiesOf(id(9))).containsExactly(inA, inB, inC);
+        assertThat(index.copiesOf(id(8))).containsExactly(other);
+        assertThat(index.copiesOf(id(7))).isEmpty();
+    }
 }

@@ -1,0 +1,172 @@
+package io.lifeboat.core.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.RestoreResult;
+import io.lifeboat.core.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restore never writes, deletes or changes anything outside its target, whatever the target already holds. */
+class RestoreSafetyTest {
+    @TempDir
+    Path tmp;
+
+    /** A source tree: src/d (mode 0751) holding f (mode 0600) and sub/g; src/top.txt. */
+    private Path source() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path d = Files.createDirectories(src.resolve("d/sub"));
+        Files.writeString(d.resolve("g"), "g content\n");
+        Path f = Files.writeString(src.resolve("d/f"), "f content\n");
+        Files.setAttribute(f, "unix:mode", 0600);
+        Files.setAttribute(src.resolve("d"), "unix:mode", 0751);
+        Files.writeString(src.resolve("top.txt"), "top\n");
+        return src;
+    }
+
+    /** A directory outside the target, with one file, mode 0700; returns its description. */
+    private Path outside() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(out.resolve("precious"), "not yours\n");
+        Files.setAttribute(out, "unix:mode", 0700);
+        return out;
+    }
+
+    @Test
+    void aSymlinkWhereTheSnapshotHasADirectoryIsReplacedNotFollowed() throws IOException {
+        Path src = source();
+        Path outside = outside();
+        Map<String, String> outsideBefore = TestRepos.describe(outside);
+        Path target = tmp.resolve("target");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Path restoredSrc = TestRepos.restored(target, src);
+            Files.createDirectories(restoredSrc);
+            Files.createSymbolicLink(restoredSrc.resolve("d"), outside);
+
+            RestoreResult r = TestRepos.restore(repo, s, target);
+
+            assertThat(r.damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(outside)).as("nothing outside the target changes").isEqualTo(outsideBefore);
+        Path d = TestRepos.restored(target, src).resolve("d");
+        assertThat(Files.isSymbolicLink(d)).isFalse();
+        assertThat(d).isDirectory();
+        assertThat(TestRepos.describe(d)).isEqualTo(TestRepos.describe(src.resolve("d")));
+    }
+
+    @Test
+    void aSymlinkHigherUpThePathIsReplacedNotFollowed() throws IOException {
+        Path src = source();
+        Path outside = outside();
+        Map<String, String> outsideBefore = TestRepos.describe(outside);
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        // The snapshot's first path component (e.g. "tmp") is a link out of the target.
+        String first = src.toAbsolutePath().getName(0).toString();
+        Files.createSymbolicLink(target.resolve(first), outside);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            assertThat(TestRepos.restore(repo, s, target).damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(outside)).isEqualTo(outsideBefore);
+        assertThat(Files.isSymbolicLink(target.resolve(first))).isFalse();
+        assertThat(TestRepos.describe(TestRepos.restored(target, src))).isEqualTo(TestRepos.describe(src));
+    }
+
+    @Test
+    void aSymlinkWhereTheSnapshotHasAFileIsReplacedAndItsDestinationKept() throws IOException {
+        Path src = source();
+        Path outside = outside();
+        Map<String, String> outsideBefore = TestRepos.describe(outside);
+        Path target = tmp.resolve("target");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Path f = TestRepos.restored(target, src).resolve("d/f");
+            Files.createDirectories(f.getParent());
+            Files.createSymbolicLink(f, outside.resolve("precious"));
+            assertThat(TestRepos.restore(repo, s, target).damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(outside)).isEqualTo(outsideBefore);
+        Path f = TestRepos.restored(target, src).resolve("d/f");
+        assertThat(Files.isSymbolicLink(f)).isFalse();
+        assertThat(TestRepos.describe(f)).isEqualTo(TestRepos.describe(src.resolve("d/f")));
+    }
+
+    @Test
+    void theTargetItselfMayBeASymlinkTheUserChose() throws IOException {
+        Path src = source();
+        Path real = Files.createDirectories(tmp.resolve("real-target"));
+        Path target = Files.createSymbolicLink(tmp.resolve("target-link"), real);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            assertThat(TestRepos.restore(repo, s, target).damaged()).isEmpty();
+        }
+        assertThat(Files.isSymbolicLink(target)).isTrue();
+        assertThat(TestRepos.describe(TestRepos.restored(real, src))).isEqualTo(TestRepos.describe(src));
+    }
+
+    @Test
+    void anExistingRealDirectoryIsReusedAndItsOtherEntriesKept() throws IOException {
+        Path src = source();
+        Path target = tmp.resolve("target");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Path d = Files.createDirectories(TestRepos.restored(target, src).resolve("d"));
+            Files.writeString(d.resolve("unrelated"), "keep me\n");
+            assertThat(TestRepos.restore(repo, s, target).damaged()).isEmpty();
+            assertThat(d.resolve("unrelated")).hasContent("keep me");
+            assertThat(d.resolve("f")).hasContent("f content");
+            assertThat(Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)).isTrue();
+            assertThat(Files.getAttribute(d, "unix:mode")).as("a directory restore did not create keeps its mode")
+                    .isEqualTo(040755);
+        }
+    }
+
+    @Test
+    void typeConflictsAreResolvedAndANonEmptyDirectoryInTheWayIsReportedAndLeftAlone() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.createDirectories(src.resolve("a"));
+        Files.writeString(src.resolve("a/x"), "x\n");
+        Files.writeString(src.resolve("b"), "b\n");
+        Files.createSymbolicLink(src.resolve("c"), Path.of("b"));
+        Files.writeString(src.resolve("e"), "e\n");
+        Files.createSymbolicLink(src.resolve("h"), Path.of("a"));
+        Path target = tmp.resolve("target");
+        Path out = TestRepos.restored(target, src);
+        RestoreResult r;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("a"), "a file where the snapshot has a directory\n");
+            Files.createDirectories(out.resolve("b")); // empty directory where the snapshot has a file
+            Files.createDirectories(out.resolve("c")); // empty directory where the snapshot has a symlink
+            Files.createDirectories(out.resolve("e"));
+            Files.writeString(out.resolve("e/keep"), "someone's work\n");
+            Files.createDirectories(out.resolve("h"));
+            Files.writeString(out.resolve("h/keep"), "more work\n");
+
+            r = TestRepos.restore(repo, s, target);
+        }
+        assertThat(out.resolve("a")).isDirectory();
+        assertThat(out.resolve("a/x")).hasContent("x");
+        assertThat(out.resolve("b")).isRegularFile().hasContent("b");
+        assertThat(Files.readSymbolicLink(out.resolve("c"))).isEqualTo(Path.of("b"));
+        assertThat(out.resolve("e/keep")).hasContent("someone's work");
+        assertThat(out.resolve("h/keep")).hasContent("more work");
+        assertThat(Files.isSymbolicLink(out.resolve("h"))).isFalse();
+
+        assertThat(r.damaged()).isEmpty();
+        assertThat(r.conflicts()).extracting(RestoreResult.Conflict::path)
+                .containsExactly(out.resolve("e").toString(), out.resolve("h").toString());
+        assertThat(r.conflicts()).allSatisfy(c -> assertThat(c.reason()).contains("non-empty directory"));
+        assertThat(r.files()).isEqualTo(3); // a/x, b, e
+        assertThat(r.filesRestored()).isEqualTo(2);
+        assertThat(r.symlinks()).isEqualTo(1); // c; h is in conflict
+    }
+}
