@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,8 +72,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RestoreEngine {
     /** Blobs of one pack closer than this are fetched in one ranged read. */
     static final long COALESCE_GAP = 256 * 1024;
-    /** Most bytes of pack data held in memory at once, over all readers. */
-    static final int MAX_BUDGET = 256 << 20;
     /** Appended to the name of a file whose content could not be restored completely. */
     public static final String DAMAGED_SUFFIX = ".lifeboat-damaged";
 
@@ -101,7 +98,7 @@ public final class RestoreEngine {
 
     // phase 2 (many threads)
     private final int budgetBytes;
-    private final Semaphore budget;
+    private final ByteBudget budget;
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong peakInFlight = new AtomicLong();
     private final Map<Id, Failure> failed = new ConcurrentHashMap<>();
@@ -144,7 +141,7 @@ public final class RestoreEngine {
     private record Failure(PackEntry tried, String reason, List<Write> writes) {}
 
     public RestoreEngine(Repository repo, RestoreOptions options) {
-        this(repo, options, defaultBudget());
+        this(repo, options, ByteBudget.DEFAULT);
     }
 
     /** With a byte budget for pack data in memory (tests use a small one). */
@@ -156,18 +153,13 @@ public final class RestoreEngine {
         this.options = options;
         this.root = options.target();
         this.budgetBytes = budgetBytes;
-        this.budget = new Semaphore(budgetBytes, true);
+        this.budget = new ByteBudget(budgetBytes);
         for (String glob : options.includes()) {
             includes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
     }
 
     /** 256 MiB, or a quarter of the heap when that is smaller (but at least 16 MiB). */
-    static int defaultBudget() {
-        long quarter = Runtime.getRuntime().maxMemory() / 4;
-        return (int) Math.max(16L << 20, Math.min(MAX_BUDGET, quarter));
-    }
-
     /** Live counters, for a progress display while {@link #run} works. */
     public Progress progress() {
         return progress;
@@ -456,13 +448,7 @@ public final class RestoreEngine {
     }
 
     private int acquire(long cost) throws InterruptedIOException {
-        int permits = (int) Math.min(cost, budgetBytes);
-        try {
-            budget.acquire(permits);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("restore interrupted");
-        }
+        int permits = budget.take(cost);
         long now = inFlight.addAndGet(cost);
         peakInFlight.accumulateAndGet(now, Math::max);
         return permits;
@@ -470,7 +456,7 @@ public final class RestoreEngine {
 
     private void release(long cost, int permits) {
         inFlight.addAndGet(-cost);
-        budget.release(permits);
+        budget.give(permits);
     }
 
     private void readRun(Id pack, List<Write> run, long start, int length) throws IOException {
