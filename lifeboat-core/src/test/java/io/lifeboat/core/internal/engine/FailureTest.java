@@ -115,4 +115,34 @@ class FailureTest {
             assertThat(TestRepos.restore(repo, next, tmp.resolve("out")).damaged()).isEmpty();
         }
     }
+
+    @Test
+    void aDamagedIndexFileIsReportedByCheckAndDoesNotStopABackup() throws IOException {
+        Path src = randomTree("src", 3, 50_000);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            TestRepos.backup(repo, src);
+        }
+        Path index;
+        try (var files = Files.list(tmp.resolve("repo/index"))) {
+            index = files.findFirst().orElseThrow();
+        }
+        Files.write(index, new byte[] {1, 2, 3});
+        try (Repository repo = TestRepos.reopen(tmp.resolve("repo"))) {
+            CheckReport report = new CheckEngine(repo, new CheckOptions(false, 100, 2)).run();
+            assertThat(report.errors()).anyMatch(e -> e.contains(index.getFileName().toString()));
+        }
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        try (Repository repo = TestRepos.reopen(tmp.resolve("repo"))) {
+            Snapshot s = new BackupEngine(repo, TestRepos.options(List.of(src)), new BackupListener() {
+                @Override
+                public void warning(String path, String message) {
+                    warnings.add(path + ": " + message);
+                }
+            }).run();
+            assertThat(warnings).anyMatch(w -> w.contains(index.getFileName().toString()));
+            assertThat(s.summary().bytesAdded()).as("what the lost index named is stored again").isEqualTo(150_000);
+            assertThat(TestRepos.restore(repo, s, tmp.resolve("out")).damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(TestRepos.restored(tmp.resolve("out"), src))).isEqualTo(TestRepos.describe(src));
+    }
 }
