@@ -28,14 +28,14 @@ if [[ ! -f "$BENCH/lifeboat-bench.jar" ]] \
 fi
 
 # ---- JMH ---------------------------------------------------------------------------
-echo "== JMH: $FILTER $JMH_OPTS"
+echo "== JMH: $FILTER $JMH_OPTS   (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 # shellcheck disable=SC2086
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main "$FILTER" $JMH_OPTS -rf csv -rff "$OUT/jmh.csv" 2>&1 \
     | tee "$OUT/jmh.txt" | sed -n '/^Benchmark .*Mode/,$p'
 grep -h -e '-> ' -e 'provider:' "$OUT/jmh.txt" | sort -u || true
 
 # ---- physical references, each on one core -----------------------------------------
-echo "== references"
+echo "== references   (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 REF="$OUT/references.txt"
 : > "$REF"
 "$JAVA" -cp "$CP" io.lifeboat.bench.micro.MicroInputs "$OUT/samples"
@@ -79,5 +79,5 @@ else
 fi
 
 # ---- combined table ----------------------------------------------------------------
-echo "== combined (MB/s, MB = 10^6 bytes; ratio = Lifeboat / reference)"
+echo "== combined, load at the end: $(cut -d' ' -f1-3 /proc/loadavg) (MB/s, MB = 10^6 bytes; ratio = Lifeboat / reference)"
 python3 "$ROOT/bench/micro_table.py" "$OUT/jmh.csv" "$REF" | tee "$OUT/table.md"

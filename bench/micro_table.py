@@ -42,7 +42,8 @@ def main(jmh_csv, ref_txt):
         for r in csv.DictReader(f):
             name = r["Benchmark"].removeprefix(P)
             param = next((v for k, v in r.items() if k.startswith("Param:") and v), None)
-            scores[(name, param)] = float(r["Score"]) / 1e6
+            err = r["Score Error (99.9%)"]
+            scores[(name, param)] = (float(r["Score"]) / 1e6, float(err) / 1e6 if err and err != "NaN" else None)
     refs = {}
     with open(ref_txt) as f:
         for line in f:
@@ -50,17 +51,17 @@ def main(jmh_csv, ref_txt):
             if v:
                 refs[k] = float(v)
     if ("CopyBench.copy1MiB", None) in scores:
-        refs["java.copy"] = scores[("CopyBench.copy1MiB", None)]
+        refs["java.copy"] = scores[("CopyBench.copy1MiB", None)][0]
 
-    print("| primitive | Lifeboat MB/s | reference | reference MB/s | ratio |")
-    print("|---|---:|---|---:|---:|")
+    print("| primitive | Lifeboat MB/s | ± (99.9%) | reference | reference MB/s | ratio |")
+    print("|---|---:|---:|---|---:|---:|")
     for primitive, bench, param, key, desc in ROWS:
-        mine = scores.get((bench, param))
-        if mine is None:
+        if (bench, param) not in scores:
             continue
+        mine, err = scores[(bench, param)]
         ref = refs.get(key)
         ratio = f"{mine / ref:.2f}" if ref else "n/a"
-        print(f"| {primitive} | {mine:,.0f} | {desc} | {f'{ref:,.0f}' if ref else 'n/a'} | {ratio} |")
+        print(f"| {primitive} | {mine:,.0f} | {f'{err:,.0f}' if err is not None else ''} | {desc} | {f'{ref:,.0f}' if ref else 'n/a'} | {ratio} |")
 
 
 if __name__ == "__main__":

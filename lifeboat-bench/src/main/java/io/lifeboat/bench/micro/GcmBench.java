@@ -37,7 +37,9 @@ public class GcmBench {
     public String provider;
 
     private byte[] data;
-    private byte[] out;
+    private byte[] dataSmall;
+    private byte[] outLarge;
+    private byte[] outSmall;
     private SecretKeySpec key;
     private Cipher cipher;
     private final byte[] nonce = new byte[12];
@@ -50,7 +52,11 @@ public class GcmBench {
     @Setup
     public void setup() throws GeneralSecurityException {
         data = MicroInputs.random(LARGE, MicroInputs.SEED);
-        out = new byte[LARGE + TAG_BITS / 8];
+        dataSmall = java.util.Arrays.copyOf(data, SMALL);
+        // Every array exactly sized, as the Envelope's output: Conscrypt's JNI copies whole
+        // arrays, so a 1 MiB output array for a 16 KiB message costs more than the encryption.
+        outLarge = new byte[LARGE + TAG_BITS / 8];
+        outSmall = new byte[SMALL + TAG_BITS / 8];
         key = new SecretKeySpec(MicroInputs.random(32, MicroInputs.SEED + 4), "AES");
         Provider p = provider.equals("Conscrypt") ? org.conscrypt.Conscrypt.newProvider() : null;
         cipher = p == null ? Cipher.getInstance("AES/GCM/NoPadding", provider) : Cipher.getInstance("AES/GCM/NoPadding", p);
@@ -60,7 +66,7 @@ public class GcmBench {
 
     private byte[] sealWith(byte[] iv, int len) throws GeneralSecurityException {
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-        return cipher.doFinal(data, 0, len);
+        return cipher.doFinal(len == LARGE ? data : dataSmall, 0, len);
     }
 
     /** Encrypts under the next counter nonce (both providers refuse a key and nonce twice in a row); the setup's nonces end in 0x80, so never collide. */
@@ -70,12 +76,14 @@ public class GcmBench {
             nonce[i] = (byte) (c >>> (8 * i));
         }
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-        return cipher.doFinal(data, 0, len, out, 0);
+        return len == LARGE
+                ? cipher.doFinal(data, 0, len, outLarge, 0)
+                : cipher.doFinal(dataSmall, 0, len, outSmall, 0);
     }
 
     private int open(byte[] sealed, byte[] iv) throws GeneralSecurityException {
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-        return cipher.doFinal(sealed, 0, sealed.length, out, 0);
+        return cipher.doFinal(sealed, 0, sealed.length, sealed == sealedLarge ? outLarge : outSmall, 0);
     }
 
     @Benchmark
