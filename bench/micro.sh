@@ -16,15 +16,21 @@ JMH_OPTS=${JMH_OPTS:--f 1 -wi 3 -w 1s -i 5 -r 1s}
 FILTER=${1:-io.lifeboat.bench.micro}
 OUT=${OUT:-$ROOT/bench/out/micro}
 BENCH="$ROOT/lifeboat-bench/target"
-CP="$BENCH/lifeboat-bench.jar:$BENCH/lib/*"
+# This worktree's lifeboat-core first: lib/ holds whatever lifeboat-core was in ~/.m2 when the
+# bench module was last packaged, which other worktrees of the machine overwrite.
+CORE="$ROOT/lifeboat-core/target/classes"
+CP="$BENCH/lifeboat-bench.jar:$CORE:$BENCH/lib/*"
 mkdir -p "$OUT"
 
 # ---- build if the jar is missing or older than any source --------------------------
-if [[ ! -f "$BENCH/lifeboat-bench.jar" ]] \
-   || [[ -n $(find "$ROOT/lifeboat-core/src/main" "$ROOT/lifeboat-bench/src/main" "$ROOT"/pom.xml \
-                   "$ROOT"/lifeboat-*/pom.xml -newer "$BENCH/lifeboat-bench.jar" -print -quit) ]]; then
+stale() { # $1 is missing or older than any source of $2...
+    local out=$1; shift
+    [[ ! -e "$out" ]] || [[ -n $(find "$@" -newer "$out" -print -quit) ]]
+}
+if stale "$BENCH/lifeboat-bench.jar" "$ROOT/lifeboat-bench/src/main" "$ROOT/lifeboat-bench/pom.xml" \
+   || stale "$CORE/io/lifeboat/core/internal/codec/BlobCodec.class" "$ROOT/lifeboat-core/src/main" "$ROOT/lifeboat-core/pom.xml"; then
     echo "== building"
-    (cd "$ROOT" && ./mvnw -B -ntp -q install -DskipTests)
+    (cd "$ROOT" && ./mvnw -B -ntp -q install -DskipTests -pl lifeboat-core,lifeboat-bench -am)
 fi
 
 # ---- JMH ---------------------------------------------------------------------------
