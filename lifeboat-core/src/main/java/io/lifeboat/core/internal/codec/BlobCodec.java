@@ -273,9 +273,7 @@ public final class BlobCodec {
             if (end - pos != tail) {
                 throw new CorruptBlobException("byte-plane blob has " + (end - pos) + " trailing bytes, expected " + tail);
             }
-            byte[] aligned = new byte[4 * plane];
-            Shuffle4.unshuffle(planes, 4 * plane, aligned);
-            System.arraycopy(aligned, 0, out, lead, 4 * plane);
+            Shuffle4.unshuffle(planes, 4 * plane, out, lead);
             System.arraycopy(body, pos, out, lead + 4 * plane, tail);
         } finally {
             ws.release();

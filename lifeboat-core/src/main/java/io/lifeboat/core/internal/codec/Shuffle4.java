@@ -26,16 +26,45 @@ final class Shuffle4 {
 
     /** Inverse of {@link #shuffle}: restores {@code dst[0, n)} from the planes in {@code src[0, n)}. */
     static void unshuffle(byte[] src, int n, byte[] dst) {
-        int q = n >>> 2;
-        int p1 = q;
-        int p2 = 2 * q;
-        int p3 = 3 * q;
-        for (int i = 0, j = 0; i < q; i++, j += 4) {
-            dst[j] = src[i];
-            dst[j + 1] = src[p1 + i];
-            dst[j + 2] = src[p2 + i];
-            dst[j + 3] = src[p3 + i];
-        }
-        System.arraycopy(src, 4 * q, dst, 4 * q, n - 4 * q);
+        unshuffle(src, n, dst, 0);
+        System.arraycopy(src, 4 * (n >>> 2), dst, 4 * (n >>> 2), n - 4 * (n >>> 2));
     }
+
+    /**
+     * Interleaves the four planes of {@code 4 * (n/4)} bytes in {@code src} into
+     * {@code dst[dstOff, dstOff + 4*(n/4))}; the {@code n % 4} tail is the caller's. Works
+     * eight words at a time: one 8-byte load per plane, four 8-byte stores.
+     */
+    static void unshuffle(byte[] src, int n, byte[] dst, int dstOff) {
+        int q = n >>> 2;
+        int i = 0;
+        for (; i + 8 <= q; i += 8) {
+            long a = (long) LONG.get(src, i);
+            long b = (long) LONG.get(src, q + i);
+            long c = (long) LONG.get(src, 2 * q + i);
+            long d = (long) LONG.get(src, 3 * q + i);
+            int out = dstOff + 4 * i;
+            for (int k = 0; k < 64; k += 16) {
+                long lo = word(a, b, c, d, k);
+                long hi = word(a, b, c, d, k + 8);
+                LONG.set(dst, out, lo | (hi << 32));
+                out += 8;
+            }
+        }
+        for (int j = dstOff + 4 * i; i < q; i++, j += 4) {
+            dst[j] = src[i];
+            dst[j + 1] = src[q + i];
+            dst[j + 2] = src[2 * q + i];
+            dst[j + 3] = src[3 * q + i];
+        }
+    }
+
+    /** The 4-byte word whose bytes are byte {@code shift/8} of each plane's long. */
+    private static long word(long a, long b, long c, long d, int shift) {
+        return ((a >>> shift) & 0xff) | ((b >>> shift) & 0xff) << 8 | ((c >>> shift) & 0xff) << 16
+                | ((d >>> shift) & 0xff) << 24;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 }
