@@ -18,6 +18,7 @@ public class HookedBlobStore implements BlobStore {
     private final BlobStore delegate;
     private volatile long quota = Long.MAX_VALUE;
     private volatile ListHook listHook = prefix -> { };
+    private volatile long getsLeft = Long.MAX_VALUE;
 
     public HookedBlobStore(BlobStore delegate) {
         this.delegate = delegate;
@@ -27,6 +28,19 @@ public class HookedBlobStore implements BlobStore {
     public HookedBlobStore quota(long bytes) {
         this.quota = bytes;
         return this;
+    }
+
+    /** After this many more reads, every read fails (an unreachable backend, say). */
+    public HookedBlobStore failReadsAfter(long reads) {
+        this.getsLeft = reads;
+        return this;
+    }
+
+    private synchronized void countRead(String name) throws IOException {
+        if (getsLeft <= 0) {
+            throw new IOException("injected read failure (" + name + ")");
+        }
+        getsLeft--;
     }
 
     public HookedBlobStore onList(ListHook hook) {
@@ -47,11 +61,13 @@ public class HookedBlobStore implements BlobStore {
 
     @Override
     public byte[] get(String name) throws IOException {
+        countRead(name);
         return delegate.get(name);
     }
 
     @Override
     public byte[] get(String name, long offset, int length) throws IOException {
+        countRead(name);
         return delegate.get(name, offset, length);
     }
 

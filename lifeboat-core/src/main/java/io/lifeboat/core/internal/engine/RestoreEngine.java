@@ -16,7 +16,6 @@ import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -74,6 +73,8 @@ public final class RestoreEngine {
     static final long COALESCE_GAP = 256 * 1024;
     /** Appended to the name of a file whose content could not be restored completely. */
     public static final String DAMAGED_SUFFIX = ".lifeboat-damaged";
+    /** Ends the hidden name a file's content is written under until it is complete. */
+    public static final String PARTIAL_SUFFIX = ".lifeboat-partial";
 
     private final Repository repo;
     private final RestoreOptions options;
@@ -88,6 +89,8 @@ public final class RestoreEngine {
     private final List<FileJob> jobs = new ArrayList<>();
     private final Set<Path> ready = new HashSet<>();
     private final Set<Path> createdDirs = new HashSet<>();
+    /** Existing directories given owner write access for this restore, with their modes to put back. */
+    private final Map<Path, java.util.Set<java.nio.file.attribute.PosixFilePermission>> lentWrite = new HashMap<>();
     private final List<RestoreResult.Damaged> otherDamage = new ArrayList<>();
     private final List<RestoreResult.Conflict> conflicts = new ArrayList<>();
     private final List<String> damagedIndexFiles = Collections.synchronizedList(new ArrayList<>());
@@ -118,12 +121,15 @@ public final class RestoreEngine {
     /** A regular file being restored: its chunks still to write, and the first damage found. */
     private static final class FileJob {
         final Path path;
+        /** Where the content is written until it is complete and verified. */
+        final Path partial;
         final AtomicInteger pending = new AtomicInteger();
         final AtomicReference<String> damage = new AtomicReference<>();
         volatile String salvagedTo;
 
         FileJob(Path path) {
             this.path = path;
+            this.partial = path.resolveSibling(partialName(path.getFileName().toString()));
         }
 
         boolean damaged() {
@@ -187,12 +193,37 @@ public final class RestoreEngine {
             throw new java.nio.file.NotDirectoryException(root.toString());
         }
         ready.add(root);
-        plan(top, root, Path.of("/"), 0, includes.isEmpty());
-        progress.filesTotal = files - filesConflicted;
-        fetchAll();
-        keepDamagedAside();
-        applyMetadata();
+        try {
+            plan(top, root, Path.of("/"), 0, includes.isEmpty());
+            progress.filesTotal = files - filesConflicted;
+            fetchAll();
+            finish();
+            applyMetadata();
+        } finally {
+            removePartials(); // after an abort, no half-written file is left behind
+            restoreModesOfExistingDirectories();
+        }
         return result();
+    }
+
+    /** The hidden sibling a file's content is written to; short enough for any name. */
+    static String partialName(String name) {
+        String candidate = "." + name + PARTIAL_SUFFIX;
+        if (candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255) {
+            return candidate;
+        }
+        return "." + Id.sha256(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hex().substring(0, 16)
+                + PARTIAL_SUFFIX;
+    }
+
+    private void removePartials() {
+        for (FileJob job : jobs) {
+            try {
+                Files.deleteIfExists(job.partial);
+            } catch (IOException e) {
+                // best effort: the report already names what failed
+            }
+        }
     }
 
     private RestoreResult result() {
@@ -257,8 +288,9 @@ public final class RestoreEngine {
                     }
                     continue;
                 }
-                if (in) {
-                    ensureDir(target);
+                if (in && !tryEnsureDir(target)) {
+                    any = true;
+                    continue;
                 }
                 boolean below = plan(sub, target, shownChild, depth + 1, in);
                 if (in || below) {
@@ -269,11 +301,38 @@ public final class RestoreEngine {
                     any = true;
                 }
             } else if (in) {
-                restoreLeaf(node, target, depth);
+                try {
+                    restoreLeaf(node, target, depth);
+                } catch (IOException e) {
+                    // One entry that cannot be written (permissions, a full disk) does not stop the others.
+                    conflicts.add(new RestoreResult.Conflict(target.toString(), "cannot restore here: " + describe(e)));
+                    if (node.type() != NodeType.SYMLINK) {
+                        filesConflicted++;
+                    }
+                }
                 any = true;
             }
         }
         return any;
+    }
+
+    /** {@link #ensureDir}, turning a failure into a conflict; returns whether the directory is there. */
+    private boolean tryEnsureDir(Path dir) {
+        try {
+            ensureDir(dir);
+            return true;
+        } catch (IOException e) {
+            conflicts.add(new RestoreResult.Conflict(dir.toString(), "cannot create the directory: " + describe(e)));
+            return false;
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static boolean safeName(String name) {
@@ -348,7 +407,11 @@ public final class RestoreEngine {
                 }
                 return;
             }
-            Files.delete(target); // a file, a link (not its destination) or an empty directory
+            if (!file || existing.isDirectory()) {
+                // A link or an empty directory in the way goes now (never what a link points to);
+                // an existing file stays until its replacement is complete and verified.
+                deleteInWritableParent(target);
+            }
         }
         if (!file) {
             Files.createSymbolicLink(target, Path.of(node.target()));
@@ -361,14 +424,8 @@ public final class RestoreEngine {
     }
 
     private FileJob planFile(Node node, Path target) throws IOException {
-        // Created new (never through a link), private until its metadata is applied.
-        Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        if (node.size() > 0) {
-            try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
-                f.setLength(node.size()); // holes until written: zero chunks stay sparse
-            }
-        }
         FileJob job = new FileJob(target);
+        createPartial(job.partial, node.size());
         jobs.add(job);
         List<Write> writes = new ArrayList<>(node.chunks().size());
         long offset = 0;
@@ -394,6 +451,70 @@ public final class RestoreEngine {
             progress.files.incrementAndGet();
         }
         return job;
+    }
+
+    /**
+     * Creates a file's partial sibling, new (never through a link) and private until its
+     * metadata is applied, at its full size: holes until written, so zero chunks stay
+     * sparse. One open; a stale partial of an earlier, interrupted restore is replaced.
+     */
+    private void createPartial(Path partial, long size) throws IOException {
+        Files.deleteIfExists(partial);
+        try {
+            openPartial(partial, size);
+        } catch (java.nio.file.AccessDeniedException e) {
+            makeWritable(partial.getParent());
+            openPartial(partial, size);
+        }
+    }
+
+    private static void openPartial(Path partial, long size) throws IOException {
+        try (FileChannel ch = FileChannel.open(partial, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PRIVATE)) {
+            if (size > 0) {
+                ch.write(ByteBuffer.allocate(1), size - 1); // sets the size; the rest stays a hole
+            }
+        }
+    }
+
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    /** Deletes an entry; if its directory (one that existed before) denies it, lends the owner write access. */
+    private void deleteInWritableParent(Path p) throws IOException {
+        try {
+            Files.delete(p);
+        } catch (java.nio.file.AccessDeniedException e) {
+            makeWritable(p.getParent());
+            Files.delete(p);
+        }
+    }
+
+    /**
+     * Gives the owner write access to an existing directory restore must write into (a
+     * read-only directory from an earlier restore); its mode is put back at the end.
+     */
+    private void makeWritable(Path dir) throws IOException {
+        if (createdDirs.contains(dir) || lentWrite.containsKey(dir)) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir,
+                LinkOption.NOFOLLOW_LINKS);
+        lentWrite.put(dir, perms);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> writable = java.util.EnumSet.copyOf(perms);
+        writable.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        writable.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+        Files.setPosixFilePermissions(dir, writable);
+    }
+
+    private void restoreModesOfExistingDirectories() {
+        lentWrite.forEach((dir, perms) -> {
+            try {
+                Files.setPosixFilePermissions(dir, perms);
+            } catch (IOException e) {
+                // best effort
+            }
+        });
     }
 
     // ---- phase 2: content ----------------------------------------------------------
@@ -558,7 +679,7 @@ public final class RestoreEngine {
 
     private void write(Write w, byte[] data) throws IOException {
         if (!allZero(data)) { // all-zero: already zero, the file was created sparse at its full size
-            try (FileChannel ch = FileChannel.open(w.file().path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel ch = FileChannel.open(w.file().partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 long pos = w.offset();
                 while (buf.hasRemaining()) {
@@ -587,22 +708,28 @@ public final class RestoreEngine {
     }
 
     /**
-     * A damaged file must not look restored: what could be read goes to
-     * {@code NAME.lifeboat-damaged} beside it, and nothing is left under its own name.
+     * Puts each file in place. A complete file is renamed over its name, atomically, so an
+     * existing file there is replaced only by a verified one. A damaged file must not look
+     * restored: what could be read becomes {@code NAME.lifeboat-damaged}, and whatever was
+     * under its name before stays as it was.
      */
-    private void keepDamagedAside() throws IOException {
+    private void finish() throws IOException {
         for (FileJob job : jobs) {
-            if (!job.damaged()) {
+            if (job.damaged()) {
+                Path aside = job.path.resolveSibling(job.path.getFileName() + DAMAGED_SUFFIX);
+                try {
+                    Files.move(job.partial, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    job.salvagedTo = aside.toString();
+                } catch (IOException e) {
+                    job.damage.set(job.damage.get() + "; nothing kept: " + aside + " could not be written ("
+                            + describe(e) + ")");
+                }
                 continue;
             }
-            Path aside = job.path.resolveSibling(job.path.getFileName() + DAMAGED_SUFFIX);
             try {
-                Files.move(job.path, aside, StandardCopyOption.REPLACE_EXISTING);
-                job.salvagedTo = aside.toString();
+                Files.move(job.partial, job.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                Files.deleteIfExists(job.path);
-                job.damage.set(job.damage.get() + "; nothing kept: " + aside + " could not be replaced ("
-                        + e.getMessage() + ")");
+                job.damage.set("restored, but could not be put in place: " + describe(e));
             }
         }
     }
