@@ -55,7 +55,7 @@ final class BackupCommand extends RepoCommand {
     @Option(names = "--host", paramLabel = "NAME", description = "Host name to record (default: this machine's).")
     String host;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads per stage (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads per stage (default: the number of cores, at most 8).")
     int threads = BackupOptions.defaultThreads();
 
     BackupCommand(Context ctx) {

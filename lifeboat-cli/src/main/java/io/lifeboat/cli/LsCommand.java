@@ -30,7 +30,7 @@ final class LsCommand extends RepoCommand {
     @Override
     public Integer call() throws Exception {
         try (Repository repository = openRepository()) {
-            Snapshot s = repository.findSnapshot(snapshot);
+            Snapshot s = findSnapshot(repository, snapshot).snapshot();
             loadIndex(repository);
             List<Map<String, Object>> entries = json ? new ArrayList<>() : null;
             walk(repository, repository.loadTree(s.tree()), "", entries);

@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.RepositoryNotFoundException;
+import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.io.Console;
@@ -10,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
@@ -82,6 +85,23 @@ abstract class RepoCommand implements Callable<Integer> {
         for (io.lifeboat.core.IntegrityException e : repository.loadIndex()) {
             ctx.err().println("warning: damaged index file skipped: " + e.getMessage());
         }
+    }
+
+    /** A resolved snapshot, and how many damaged snapshots were passed over to find it. */
+    record Found(Snapshot snapshot, int damagedSkipped) {}
+
+    /**
+     * Resolves a snapshot reference, warning on stderr about every damaged snapshot that
+     * {@code latest} had to pass over: it may have been the newest, so {@code latest} may
+     * be an older recovery point than the user expects.
+     */
+    protected Found findSnapshot(Repository repository, String ref) throws IOException {
+        List<String> skipped = new ArrayList<>();
+        Snapshot s = repository.findSnapshot(ref, e -> skipped.add(e.objectName()));
+        for (String name : skipped) {
+            ctx.err().println("warning: damaged snapshot " + name + " skipped; 'latest' is the newest readable one");
+        }
+        return new Found(s, skipped.size());
     }
 
     /** The passphrase, from the first source that has one. */

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
         "The snapshot's absolute paths are recreated below the target. Damaged files are reported",
         "and kept aside as NAME" + RestoreEngine.DAMAGED_SUFFIX + " (exit code 10); every other file is still",
         "restored. A non-empty directory where the snapshot has a file is left alone and reported",
-        "as a conflict (exit code 1 when there is no damage)."})
+        "as a conflict (exit code 1 when there is no damage). If 'latest' had to skip a damaged",
+        "snapshot, it is restored with a warning and exit code 10."})
 final class RestoreCommand extends RepoCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), or 'latest'.")
     String snapshot;
@@ -46,7 +47,8 @@ final class RestoreCommand extends RepoCommand {
             throw new UsageException("restore target " + target + " exists and is not a directory");
         }
         try (Repository repository = openRepository()) {
-            Snapshot s = repository.findSnapshot(snapshot);
+            Found found = findSnapshot(repository, snapshot);
+            Snapshot s = found.snapshot();
             RestoreEngine engine = new RestoreEngine(repository, new RestoreOptions(target, includes, threads));
             long start = System.nanoTime();
             RestoreResult result;
@@ -61,7 +63,9 @@ final class RestoreCommand extends RepoCommand {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             report(s, result, took);
-            if (!result.damaged().isEmpty()) {
+            if (!result.damaged().isEmpty() || found.damagedSkipped() > 0) {
+                // Damage outranks conflicts: a skipped damaged snapshot means 'latest' may
+                // be an older recovery point than the newest backup.
                 return ExitCodes.INTEGRITY;
             }
             return result.conflicts().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;

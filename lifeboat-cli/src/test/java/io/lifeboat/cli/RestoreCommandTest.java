@@ -149,6 +149,58 @@ class RestoreCommandTest {
     }
 
     @Test
+    void latestPassingOverADamagedNewerSnapshotWarnsAndExitsTen() throws IOException {
+        Files.writeString(src.resolve("notes.txt"), "newer notes\n");
+        cli.ok("backup", src.toString());
+        JsonNode list = JSON.readTree(cli.ok("snapshots", "--json").out());
+        assertThat(list).hasSize(2);
+        String newest = list.get(1).get("id").asText(); // oldest first
+        try (RandomAccessFile f = new RandomAccessFile(cli.repo.resolve("snapshots").resolve(newest).toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 1);
+        }
+        String warning = "warning: damaged snapshot snapshots/" + newest + " skipped; 'latest' is the newest readable one";
+
+        Path target = tmp.resolve("target");
+        Cli.Result r = cli.run("restore", "latest", "--target", target.toString());
+
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(r.err()).as(r.toString()).contains(warning);
+        assertThat(r.out()).as(r.toString()).contains("restored snapshot " + list.get(0).get("id").asText().substring(0, 8));
+        assertThat(TestFiles.restored(target, src.resolve("notes.txt"))).as("the older snapshot's content")
+                .hasContent("notes");
+        TestFiles.assertSameBytes(src.resolve("a.bin"), TestFiles.restored(target, src.resolve("a.bin")));
+
+        Cli.Result ls = cli.run("ls", "latest");
+        assertThat(ls.err()).as(ls.toString()).contains(warning);
+        assertThat(ls.out()).as(ls.toString()).contains("/notes.txt");
+
+        // Named by id, the older snapshot is no surprise: no warning, exit 0.
+        Cli.Result byId = cli.run("restore", list.get(0).get("id").asText(), "--target", tmp.resolve("t2").toString());
+        assertThat(byId.code()).as(byId.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(byId.err()).as(byId.toString()).doesNotContain("damaged snapshot");
+    }
+
+    @Test
+    void aDamagedSnapshotOutranksAConflictInTheExitCode() throws IOException {
+        cli.ok("backup", src.toString());
+        JsonNode list = JSON.readTree(cli.ok("snapshots", "--json").out());
+        String newest = list.get(1).get("id").asText();
+        Files.write(cli.repo.resolve("snapshots").resolve(newest), new byte[] {1, 2, 3});
+        Path target = tmp.resolve("target");
+        Path blocked = TestFiles.restored(target, src.resolve("notes.txt"));
+        Files.createDirectories(blocked);
+        Files.writeString(blocked.resolve("mine"), "mine\n");
+
+        Cli.Result r = cli.run("restore", "latest", "--target", target.toString());
+
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(r.err()).as(r.toString()).contains("damaged snapshot snapshots/" + newest).contains("conflict: ");
+    }
+
+    @Test
     void theProgressLineShowsFilesBytesAndRate() {
         RestoreEngine.Progress p = new RestoreEngine.Progress();
         assertThat(RestoreCommand.progressLine(p, System.nanoTime())).contains("0 files").contains("restored");

@@ -49,7 +49,19 @@ public record BackupOptions(List<Path> paths, InputStream stdin, String stdinNam
                 System.getProperty("user.name", ""), null, defaultThreads(), Clock.systemUTC());
     }
 
+    /** The most threads per stage a backup uses unless told otherwise ({@code --threads}). */
+    public static final int MAX_DEFAULT_THREADS = 8;
+
+    /**
+     * Threads per stage by default: the number of cores, at least 2 and at most
+     * {@link #MAX_DEFAULT_THREADS}. More rarely helps (a large file's chunks already spread
+     * over the CPU pool) and each thread adds its own working memory.
+     */
     public static int defaultThreads() {
-        return Math.max(2, Runtime.getRuntime().availableProcessors());
+        return defaultThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    static int defaultThreads(int cores) {
+        return Math.min(MAX_DEFAULT_THREADS, Math.max(2, cores));
     }
 }

@@ -531,8 +531,18 @@ public final class Repository implements Closeable {
      * @throws SnapshotNotFoundException if none or several match
      */
     public Snapshot findSnapshot(String ref) throws IOException {
+        return findSnapshot(ref, e -> { });
+    }
+
+    /**
+     * Like {@link #findSnapshot(String)}, but tells {@code damaged} of every damaged snapshot
+     * skipped while resolving {@code latest}. A damaged snapshot's time cannot be read, so it
+     * may be newer than the one returned: callers should say so, since a restore of
+     * {@code latest} then silently goes back to an older recovery point.
+     */
+    public Snapshot findSnapshot(String ref, java.util.function.Consumer<IntegrityException> damaged) throws IOException {
         if (ref.equals("latest")) {
-            List<Snapshot> all = snapshots();
+            List<Snapshot> all = snapshots(damaged);
             if (all.isEmpty()) {
                 throw new SnapshotNotFoundException("the repository has no readable snapshots");
             }

@@ -57,9 +57,18 @@ public final class Chunker {
     private Chunker(FastCdc cdc, Source source, long sizeHint) {
         this.cdc = Objects.requireNonNull(cdc, "cdc");
         this.source = source;
-        long full = 2L * cdc.params().maxSize();
-        // One byte more than the hint, so that the end of the input is seen without growing.
-        this.buf = new byte[(int) (sizeHint < 0 ? full : Math.min(full, sizeHint + 1))];
+        this.buf = new byte[bufferSize(cdc.params(), sizeHint)];
+    }
+
+    /**
+     * The read buffer a chunker starts with for an input of probably {@code sizeHint} bytes
+     * (negative: unknown): {@code 2 * maxSize}, or one byte more than the hint if that is
+     * less, so that the end of the input is seen without growing. It grows (up to
+     * {@code 2 * maxSize}) only if the input is longer than hinted.
+     */
+    public static int bufferSize(ChunkerParams params, long sizeHint) {
+        long full = 2L * params.maxSize();
+        return (int) (sizeHint < 0 ? full : Math.min(full, sizeHint + 1));
     }
 
     /**

@@ -46,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Backs up paths (or a stream) into a snapshot.
@@ -55,8 +56,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <em>CPU</em> pool (hash, dedup, compress, seal), except that a file of one chunk is
  * processed by the reader itself; sealed blobs go to a {@link Packer}, which uploads full
  * packs from the <em>upload</em> pool. A directory's tree is stored when all its entries
- * are done. Memory is bounded: by a byte budget on chunks in flight, a cap on files in
- * flight and a cap on packs waiting for upload.
+ * are done.
+ *
+ * <p>Memory is bounded whatever the thread count: by a byte budget on chunks in flight
+ * ({@value #CHUNK_BUDGET} bytes), a byte budget on readers' buffers, a cap on files in
+ * flight and a cap on packs waiting for upload. A reader reserves its file's read buffer
+ * (up to {@code 2 * maxSize}, see {@link Chunker#bufferSize}) from the read budget
+ * ({@value #READ_BUDGET} bytes, or one full buffer if that is more) before it opens the
+ * file, so that few readers hold a large buffer at once while many read small files. Each
+ * reader also holds at most a few chunk-sized copies (a chunk being handed on, or a
+ * single-chunk file being encoded and sealed), none larger than its buffer: readers
+ * together hold at most about four times the read budget. A file that grows while it is
+ * read may grow its buffer past what it reserved, up to {@code 2 * maxSize}.
+ *
+ * <p>Failure: anything a worker throws other than a source file it cannot read (a
+ * repository failure, an {@link Error} such as {@link OutOfMemoryError}) is fatal. The
+ * first one is recorded; the walker and readers stop taking new work when they see it, and
+ * {@link #run} throws it. Every permit is released in a {@code finally}, so that a failure
+ * never leaves another thread waiting for ever.
  *
  * <p>Order of writes: packs, then the index files naming them, then the snapshot. A
  * crash leaves at worst unreferenced packs, never a snapshot that names missing data.
@@ -64,9 +81,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BackupEngine {
     /**
      * Bytes of chunks read but not yet packed. With two sealed data packs waiting for
-     * upload and one filling, and a read buffer per reader, a backup holds about 150 MiB.
+     * upload and one filling, and the read budget, a backup holds about 150 MiB at the
+     * defaults, whatever the thread count (see docs/architecture.md, backpressure).
      */
     private static final int CHUNK_BUDGET = 32 * 1024 * 1024;
+    /** Bytes of read buffers that readers may hold at once (at least one full buffer). */
+    private static final int READ_BUDGET = 32 * 1024 * 1024;
     /** Sealed packs of one type that may wait for upload: enough to keep one uploading while one fills. */
     private static final int PACKS_IN_FLIGHT = 2;
     /**
@@ -84,6 +104,10 @@ public final class BackupEngine {
     private final List<PathMatcher> excludes = new ArrayList<>();
     private final Semaphore chunkBudget = new Semaphore(CHUNK_BUDGET);
     private final Semaphore filesInFlight;
+    private final int readBudget;
+    private final Semaphore readBuffers;
+    /** The first fatal failure of any worker; once set, no new work starts. */
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private ExecutorService readers;
     private ExecutorService cpu;
     private ExecutorService uploads;
@@ -111,6 +135,8 @@ public final class BackupEngine {
         this.options = options;
         this.listener = listener;
         this.filesInFlight = new Semaphore(options.threads() * 8);
+        this.readBudget = readBudget(repo.chunker().params().maxSize());
+        this.readBuffers = new Semaphore(readBudget);
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -118,6 +144,11 @@ public final class BackupEngine {
 
     public Stats stats() {
         return stats;
+    }
+
+    /** Bytes of read buffers that readers may hold at once, for chunks of at most {@code maxSize}. */
+    static int readBudget(int maxSize) {
+        return (int) Math.max(READ_BUDGET, 2L * maxSize);
     }
 
     /** Runs the backup and stores the snapshot. */
@@ -372,6 +403,7 @@ public final class BackupEngine {
         Collections.sort(names);
         List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
         for (String child : names) {
+            throwIfFailed();
             Path p = dir.resolve(child);
             if (excluded(p)) {
                 continue;
@@ -414,17 +446,27 @@ public final class BackupEngine {
                     parentNode.chunks(), null, null));
         }
         (parentNode == null ? stats.filesNew : stats.filesChanged).incrementAndGet();
+        throwIfFailed();
         acquire(filesInFlight, 1);
-        CompletableFuture<Node> f = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readFile(path, name, attrs);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                filesInFlight.release();
-            }
-        }, readers);
-        return f;
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    throwIfFailed(); // queued before another worker failed: do not start
+                    return readFile(path, name, attrs);
+                } catch (IOException e) {
+                    failed(e);
+                    throw new UncheckedIOException(e);
+                } catch (RuntimeException | Error e) {
+                    failed(e);
+                    throw e;
+                } finally {
+                    filesInFlight.release();
+                }
+            }, readers);
+        } catch (RuntimeException | Error e) {
+            filesInFlight.release(); // the task never ran
+            throw e;
+        }
     }
 
     private boolean unchanged(Attrs attrs, Node parentNode) {
@@ -443,8 +485,21 @@ public final class BackupEngine {
         return true;
     }
 
-    /** Reads, chunks and stores one file; runs on a reader thread. */
+    /**
+     * Reads, chunks and stores one file; runs on a reader thread. Reserves the file's read
+     * buffer from the read budget first, so that readers' buffers stay within it.
+     */
     private Node readFile(Path path, String name, Attrs before) throws IOException {
+        int buffer = Math.min(readBudget, Chunker.bufferSize(repo.chunker().params(), before.size()));
+        acquire(readBuffers, buffer);
+        try {
+            return readAndStore(path, name, before);
+        } finally {
+            readBuffers.release(buffer);
+        }
+    }
+
+    private Node readAndStore(Path path, String name, Attrs before) throws IOException {
         List<Id> ids;
         long read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -496,15 +551,23 @@ public final class BackupEngine {
                 Chunk chunk = c;
                 stats.bytesRead.addAndGet(chunk.length());
                 acquire(chunkBudget, chunk.length());
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return storeChunk(chunk.data(), chunk.length(), chunk.offset());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } finally {
-                        chunkBudget.release(chunk.length());
-                    }
-                }, cpu));
+                try {
+                    futures.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return storeChunk(chunk.data(), chunk.length(), chunk.offset());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } catch (RuntimeException | Error e) {
+                            failed(e);
+                            throw e;
+                        } finally {
+                            chunkBudget.release(chunk.length());
+                        }
+                    }, cpu));
+                } catch (RuntimeException | Error e) {
+                    chunkBudget.release(chunk.length()); // the task never ran
+                    throw e;
+                }
             }
         } catch (IOException | RuntimeException e) {
             // Chunks already handed out have claimed their ids; other files may now name
@@ -611,6 +674,19 @@ public final class BackupEngine {
     private static final class StoreFailedException extends IOException {
         StoreFailedException(IOException cause) {
             super("storing to the repository failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Records the first fatal failure of a worker, so that no new work starts. */
+    private void failed(Throwable t) {
+        fatal.compareAndSet(null, t);
+    }
+
+    /** Throws the first fatal failure of any worker, if there was one. */
+    private void throwIfFailed() throws IOException {
+        Throwable t = fatal.get();
+        if (t != null) {
+            throw unwrap(t);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Gathers sealed blobs of one type into packs and uploads full packs in the background.
  * Thread-safe: many workers call {@link #add} at once. At most {@code maxInFlight} sealed
- * packs wait for upload; a worker that would exceed that waits, which bounds memory.
+ * packs wait for upload, and one fills; a worker that would start another waits (and
+ * the others with it), which bounds memory whatever the number of workers.
  * After a pack is stored, {@link Sink#stored} is told (the engine indexes it then).
  */
 final class Packer {
@@ -59,6 +60,10 @@ final class Packer {
         PackBuilder full = null;
         synchronized (this) {
             if (current != null && !current.isEmpty() && current.projectedSize(sealed.length) > targetSize) {
+                // Wait for an upload slot before a new pack starts filling, holding the lock:
+                // otherwise every worker could fill and hold a full pack while waiting, and
+                // memory would grow with the thread count.
+                acquireSlot();
                 full = current;
                 current = null;
             }
@@ -73,16 +78,20 @@ final class Packer {
         }
     }
 
-    private void upload(PackBuilder builder) throws IOException {
-        PackBuilder.Sealed pack = builder.finish(repo.envelope());
+    private void acquireSlot() throws InterruptedIOException {
         try {
             inFlight.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to upload a pack");
         }
+    }
+
+    /** Seals and submits a full pack; the caller holds an upload slot, which this hands on or releases. */
+    private void upload(PackBuilder builder) throws IOException {
         Future<?> f;
         try {
+            PackBuilder.Sealed pack = builder.finish(repo.envelope());
             f = uploads.submit(() -> {
                 try {
                     repo.store().putIfAbsent(Packs.name(pack.id()), pack.bytes(), 0, pack.length());
@@ -90,13 +99,18 @@ final class Packer {
                 } catch (IOException e) {
                     failure = e;
                     throw e;
+                } catch (RuntimeException | Error e) {
+                    // Not an I/O failure, but the pack is not stored all the same: workers
+                    // adding blobs must fail rather than carry on.
+                    failure = new IOException("pack upload failed: " + e, e);
+                    throw e;
                 } finally {
                     inFlight.release();
                 }
                 return null;
             });
-        } catch (RuntimeException e) {
-            inFlight.release();
+        } catch (RuntimeException | Error e) {
+            inFlight.release(); // the upload never ran
             throw e;
         }
         synchronized (pending) {
@@ -119,6 +133,7 @@ final class Packer {
             current = null;
         }
         if (last != null && !last.isEmpty()) {
+            acquireSlot();
             upload(last);
         }
         List<Future<?>> all;

@@ -1,0 +1,111 @@
+package io.lifeboat.core.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.lifeboat.core.BackupListener;
+import io.lifeboat.core.BackupOptions;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a backup holds in memory does not grow with its thread count, and a worker's Error fails it promptly. */
+class BackupLimitsTest {
+    private static final int MIB = 1024 * 1024;
+    /** A hang guard only: a backup that stops making progress is a failure, not a slow pass. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private static BackupOptions withThreads(Path src, int threads) {
+        return new BackupOptions(List.of(src), null, null, List.of(), new TreeMap<>(), null, null, "test-host", "tester",
+                null, threads, Clock.systemUTC());
+    }
+
+    @Test
+    void manyThreadsOnLargeFilesKeepFewLargeReadBuffersAndRestoreExactly() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Random random = new Random(34);
+        for (int i = 0; i < 5; i++) {
+            byte[] b = new byte[17 * MIB + i * 12_345]; // several chunks each, and a full-size read buffer
+            random.nextBytes(b);
+            Files.write(src.resolve("big" + i), b);
+        }
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(src.resolve("small" + i), "small file " + i + "\n");
+        }
+        AtomicInteger reading = new AtomicInteger();
+        AtomicInteger mostReading = new AtomicInteger();
+        BackupListener listener = new BackupListener() {
+            @Override
+            public void fileStarted(String path) {
+                if (path.contains("big")) {
+                    mostReading.accumulateAndGet(reading.incrementAndGet(), Math::max);
+                }
+            }
+
+            @Override
+            public void fileDone(String path, long bytes) {
+                if (path.contains("big")) {
+                    reading.decrementAndGet();
+                }
+            }
+        };
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            int maxSize = repo.chunker().params().maxSize();
+            Snapshot s = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> new BackupEngine(repo, withThreads(src, 32), listener).run());
+
+            // Each of those files needs a buffer of 2 x maxSize; the read budget has room for
+            // only so many at once, however many reader threads there are.
+            int allowed = BackupEngine.readBudget(maxSize) / (2 * maxSize);
+            assertThat(allowed).isLessThan(5);
+            assertThat(mostReading.get()).as("large files read at once").isBetween(1, allowed);
+            assertThat(s.summary().files()).isEqualTo(25);
+            assertThat(TestRepos.restore(repo, s, tmp.resolve("out")).damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(TestRepos.restored(tmp.resolve("out"), src))).isEqualTo(TestRepos.describe(src));
+    }
+
+    @Test
+    void anErrorInAWorkerFailsTheBackupPromptlyInsteadOfHanging() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(src.resolve(String.format("f%03d", i)), "file " + i + "\n");
+        }
+        int threads = 4;
+        AtomicInteger started = new AtomicInteger();
+        BackupListener failing = new BackupListener() {
+            @Override
+            public void fileStarted(String path) {
+                started.incrementAndGet();
+                throw new OutOfMemoryError("injected");
+            }
+        };
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            assertTimeoutPreemptively(HANG_GUARD, () ->
+                    assertThatThrownBy(() -> new BackupEngine(repo, withThreads(src, threads), failing).run())
+                            .isInstanceOf(OutOfMemoryError.class).hasMessage("injected"));
+            // Each reader meets the error on its first file at the latest; after that no file
+            // is started, so the backup stops instead of reading the remaining 200 - threads.
+            assertThat(started.get()).as("files started").isBetween(1, threads);
+            assertThat(repo.snapshots()).isEmpty();
+
+            // The repository is fine: the next backup goes through.
+            Snapshot s = TestRepos.backup(repo, src);
+            assertThat(s.summary().files()).isEqualTo(200);
+        }
+    }
+}
