@@ -581,7 +581,7 @@ public final class RestoreEngine {
     }
 
     private void readRun(Id pack, List<Write> run, long start, int length) throws IOException {
-        byte[] range;
+        final byte[] range;
         try {
             range = repo.store().get(Packs.name(pack), start, length);
         } catch (NoSuchBlobException e) {
@@ -591,43 +591,43 @@ public final class RestoreEngine {
             return;
         } catch (EOFException e) {
             // The pack is shorter than the index says: salvage blob by blob.
-            PackEntry last = null;
-            byte[] plain = null;
-            String why = null;
-            for (Write w : run) {
-                if (!w.entry().equals(last)) {
-                    last = w.entry();
-                    try {
-                        plain = repo.loadBlob(w.entry());
-                    } catch (IntegrityException ex) {
-                        plain = null;
-                        why = ex.getMessage();
-                    }
-                }
-                if (plain == null) {
-                    fail(w, why);
-                } else {
-                    write(w, plain);
-                }
-            }
+            writeEach(run, repo::loadBlob, Unreadable::message);
             return;
         }
+        writeEach(run, entry -> repo.openBlob(entry, range, Math.toIntExact(entry.offset() - start), entry.length()),
+                ex -> "chunk " + ex.entry().id().shortHex() + " in pack " + ex.entry().pack().shortHex() + " is damaged");
+    }
+
+    /** Opens one blob; fails with {@link IntegrityException} when it is damaged or missing. */
+    @FunctionalInterface
+    private interface BlobSource {
+        byte[] open(PackEntry entry) throws IOException;
+    }
+
+    /** A blob that could not be opened, and why, for the report. */
+    private record Unreadable(PackEntry entry, String message) {}
+
+    /**
+     * Writes each blob of a run (sorted by offset, so equal blobs are adjacent and opened
+     * once) to its file, or sets its writes aside for another copy when it cannot be read.
+     */
+    private void writeEach(List<Write> run, BlobSource source, java.util.function.Function<Unreadable, String> why)
+            throws IOException {
         PackEntry last = null;
         byte[] plain = null;
-        String why = null;
+        String reason = null;
         for (Write w : run) {
             if (!w.entry().equals(last)) {
                 last = w.entry();
                 try {
-                    plain = repo.openBlob(w.entry(), range, Math.toIntExact(w.entry().offset() - start),
-                            w.entry().length());
+                    plain = source.open(w.entry());
                 } catch (IntegrityException e) {
                     plain = null;
-                    why = "chunk " + w.entry().id().shortHex() + " in pack " + w.entry().pack().shortHex() + " is damaged";
+                    reason = why.apply(new Unreadable(w.entry(), e.getMessage()));
                 }
             }
             if (plain == null) {
-                fail(w, why);
+                fail(w, reason);
             } else {
                 write(w, plain);
             }
