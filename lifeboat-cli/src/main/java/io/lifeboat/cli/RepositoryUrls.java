@@ -12,7 +12,7 @@ final class RepositoryUrls {
             throw new UsageException("repository " + url + ": the S3 and Azure backends are not in this build yet; "
                     + "use a local path");
         }
-        if (url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+        if (!url.startsWith("file:") && url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             throw new UsageException("unknown repository URL scheme in " + url + " (use a path, file:/path, s3:// or azure://)");
         }
         String path = url.startsWith("file:") ? url.substring("file:".length()) : url;

@@ -211,4 +211,36 @@ class ErrorsTest {
         assertThat(cli.run("init", "--kdf-iterations", "0").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(cli.repo).doesNotExist();
     }
+
+    @Test
+    void fileUrlsWithThreeSlashesWork() throws IOException {
+        cli.env.put("LIFEBOAT_REPO", "file://" + cli.repo);
+        assertThat(cli.run("init", "--kdf-memory", "1", "--kdf-iterations", "1").code()).isZero();
+        assertThat(cli.repo.resolve("config")).exists();
+    }
+
+    @Test
+    void initOntoAFileIsAUsageError() throws IOException {
+        Files.writeString(cli.repo, "not a directory");
+        Cli.Result r = run("init", "--kdf-memory", "1", "--kdf-iterations", "1");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("not a directory");
+        assertThat(cli.repo).hasContent("not a directory");
+    }
+
+    @Test
+    void checkNamesADamagedKeySlot() throws IOException {
+        cli.init();
+        Path slot;
+        try (var s = Files.list(cli.repo.resolve("keys"))) {
+            slot = s.findFirst().orElseThrow();
+        }
+        // A label inside the slot changes: it still opens, but it is no longer what was written.
+        String json = Files.readString(slot);
+        Files.writeString(slot, json.replaceFirst("\"hostname\" ?: ?\"[^\"]*\"", "\"hostname\" : \"tampered\""));
+        assertThat(Files.readString(slot)).isNotEqualTo(json);
+        Cli.Result r = run("check");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(r.err()).contains(slot.getFileName().toString());
+    }
 }

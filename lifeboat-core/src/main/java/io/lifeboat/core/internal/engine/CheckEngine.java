@@ -61,6 +61,7 @@ public final class CheckEngine {
      * pack is listed, so a concurrent writer never looks like damage.
      */
     public CheckReport run() throws IOException {
+        checkKeySlots();
         List<Id> snapshotIds = repo.listObjects(Repository.SNAPSHOTS);
         for (IntegrityException e : repo.loadIndex()) {
             errors.add("index " + e.getMessage());
@@ -76,6 +77,23 @@ public final class CheckEngine {
         List<String> files = badBlobs.isEmpty() && badPacks.isEmpty() ? List.of() : affectedFiles(snapshots, indexed);
         return new CheckReport(packSizes.size(), packsRead, snapshots.size(), trees, repo.index().size(), errors, infos,
                 files);
+    }
+
+    /** Every key slot must parse and hash to its name, or a later open may find no key. */
+    private void checkKeySlots() throws IOException {
+        for (io.lifeboat.core.storage.BlobInfo info : repo.store().list(Repository.KEYS + "/")) {
+            byte[] bytes = repo.store().get(info.name());
+            String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
+            if (!Id.sha256(bytes).hex().equals(hex)) {
+                errors.add(info.name() + ": content does not match its name (damaged key slot)");
+                continue;
+            }
+            try {
+                io.lifeboat.core.internal.crypto.KeySlot.fromJson(bytes);
+            } catch (IOException e) {
+                errors.add(info.name() + ": not a readable key slot: " + e.getMessage());
+            }
+        }
     }
 
     private Map<Id, Long> listPacks() throws IOException {
