@@ -206,7 +206,7 @@ public final class BlobCodec {
     }
 
     private static int encodePlane(Workspace ws, byte[] planes, int from, int length, byte[] out, int pos) {
-        if (allZero(planes, from, length)) {
+        if (Zeros.isAllZero(planes, from, length)) {
             out[pos] = PLANE_ZERO;
             return pos + 1;
         }
@@ -234,13 +234,6 @@ public final class BlobCodec {
         return (long) size * 100 <= (long) sample * 97;
     }
 
-    private static boolean allZero(byte[] b, int from, int length) {
-        int acc = 0;
-        for (int i = from, end = from + length; i < end; i++) {
-            acc |= b[i];
-        }
-        return acc == 0;
-    }
 
     private static void writeU32(byte[] b, int pos, int v) {
         b[pos] = (byte) v;

@@ -678,7 +678,7 @@ public final class RestoreEngine {
     }
 
     private void write(Write w, byte[] data) throws IOException {
-        if (!allZero(data)) { // all-zero: already zero, the file was created sparse at its full size
+        if (!io.lifeboat.core.internal.codec.Zeros.isAllZero(data)) { // all-zero: already zero, the file was created sparse at its full size
             try (FileChannel ch = FileChannel.open(w.file().partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 long pos = w.offset();
@@ -698,14 +698,6 @@ public final class RestoreEngine {
         }
     }
 
-    private static boolean allZero(byte[] data) {
-        for (byte b : data) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Puts each file in place. A complete file is renamed over its name, atomically, so an
