@@ -274,6 +274,39 @@ final class Harness {
     // ---- the machine ------------------------------------------------------------------
 
     /** A Markdown list describing this machine and the tools' versions. */
+    /** The settings every benchmark driver takes, parsed and checked once. */
+    record Common(int rounds, java.util.List<String> tools, Path work, Path lifeboat, Path repoRoot, Path results) {
+        static Common of(Map<String, String> o, String kind) throws IOException {
+            int rounds = Integer.parseInt(o.get("--rounds"));
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be at least 1");
+            }
+            Path repoRoot = Path.of(o.get("--repo-root")).toAbsolutePath().normalize();
+            String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
+            Path results = Path.of(o.getOrDefault("--results",
+                    repoRoot.resolve("bench/results/" + kind + "-" + stamp + ".md").toString()));
+            Path work = Path.of(o.get("--work")).toAbsolutePath().normalize();
+            java.nio.file.Files.createDirectories(work);
+            return new Common(rounds, java.util.Arrays.asList(o.get("--tools").split(",")), work,
+                    Path.of(o.get("--lifeboat")).toAbsolutePath().normalize(), repoRoot, results);
+        }
+    }
+
+    /**
+     * The opening of a results file, shared by every benchmark: title, the exact command,
+     * the revision measured, what was run, and the machine (with the load at the end).
+     */
+    static StringBuilder reportHeader(String title, String started, String command, Path repoRoot, String what,
+                                      double minutes, String machine) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(title).append(", ").append(started).append("\n\n");
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append("Lifeboat revision: ").append(lifeboatRevision(repoRoot)).append("; ").append(what).append("; took ")
+                .append(fmt("%.1f", minutes)).append(" minutes.\n\n");
+        md.append("## Machine\n\n").append(machine).append("- Load average at end: ").append(loadAverage()).append("\n\n");
+        return md;
+    }
+
     static String machine(String javaHome) {
         Map<String, String> lscpu = new LinkedHashMap<>();
         for (String line : output("lscpu").split("\n")) {

@@ -38,17 +38,13 @@ public final class Macro {
                 "bench/work", "--lifeboat", "bin/lifeboat", "--java-home", System.getProperty("java.home"), "--repo-root", ".",
                 "--command", "(not given)"));
         double scale = Double.parseDouble(o.get("--scale"));
-        int rounds = Integer.parseInt(o.get("--rounds"));
-        List<String> tools = Arrays.asList(o.get("--tools").split(","));
-        Path work = Path.of(o.get("--work")).toAbsolutePath().normalize();
-        Path lifeboat = Path.of(o.get("--lifeboat")).toAbsolutePath().normalize();
-        Path repoRoot = Path.of(o.get("--repo-root")).toAbsolutePath().normalize();
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
-        Path results = Path.of(o.getOrDefault("--results", repoRoot.resolve("bench/results/macro-" + stamp + ".md").toString()));
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1");
-        }
-        Files.createDirectories(work);
+        Harness.Common common = Harness.Common.of(o, "macro");
+        int rounds = common.rounds();
+        List<String> tools = common.tools();
+        Path work = common.work();
+        Path lifeboat = common.lifeboat();
+        Path repoRoot = common.repoRoot();
+        Path results = common.results();
         String machine = Harness.machine(o.get("--java-home"));
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
         long t0 = System.nanoTime();
@@ -140,12 +136,8 @@ public final class Macro {
         }
 
         double minutes = (System.nanoTime() - t0) / 60e9;
-        StringBuilder md = new StringBuilder();
-        md.append("# Lifeboat macro benchmark, ").append(started).append("\n\n");
-        md.append("Command: `").append(o.get("--command")).append("`\n\n");
-        md.append("Lifeboat revision: ").append(Harness.lifeboatRevision(repoRoot)).append("; rounds: ").append(rounds)
-                .append("; scale: ").append(o.get("--scale")).append("; took ").append(Harness.fmt("%.1f", minutes)).append(" minutes.\n\n");
-        md.append("## Machine\n\n").append(machine).append("- Load average at end: ").append(Harness.loadAverage()).append("\n\n");
+        StringBuilder md = Harness.reportHeader("Lifeboat macro benchmark", started, o.get("--command"), repoRoot,
+                "rounds: " + rounds + "; scale: " + o.get("--scale"), minutes, machine);
         md.append("## Corpus\n\n");
         md.append(Harness.fmt("- Version 1: %d files, %d bytes (%.1f MiB)%n", v1Files, v1Bytes, v1Bytes / 1048576.0));
         md.append(Harness.fmt("- Version 2: %d files, %d bytes (%.1f MiB); every restore was identical to it (SHA-256 of every file)%n",

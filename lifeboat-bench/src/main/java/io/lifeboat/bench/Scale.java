@@ -32,17 +32,13 @@ public final class Scale {
                 "--work", "bench/work", "--lifeboat", "bin/lifeboat", "--java-home", System.getProperty("java.home"), "--repo-root",
                 ".", "--command", "(not given)"));
         int files = Integer.parseInt(o.get("--files").replace("_", "").replace(",", ""));
-        int rounds = Integer.parseInt(o.get("--rounds"));
-        List<String> tools = Arrays.asList(o.get("--tools").split(","));
-        Path work = Path.of(o.get("--work")).toAbsolutePath().normalize();
-        Path lifeboat = Path.of(o.get("--lifeboat")).toAbsolutePath().normalize();
-        Path repoRoot = Path.of(o.get("--repo-root")).toAbsolutePath().normalize();
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
-        Path results = Path.of(o.getOrDefault("--results", repoRoot.resolve("bench/results/scale-" + stamp + ".md").toString()));
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1");
-        }
-        Files.createDirectories(work);
+        Harness.Common common = Harness.Common.of(o, "scale");
+        int rounds = common.rounds();
+        List<String> tools = common.tools();
+        Path work = common.work();
+        Path lifeboat = common.lifeboat();
+        Path repoRoot = common.repoRoot();
+        Path results = common.results();
         // Each file takes a 4 KiB block at least; each repository may hold as much again.
         long needed = (long) files * 4096 * (1 + tools.size()) + (1L << 30);
         if (Harness.freeBytes(work) < needed) {
@@ -124,12 +120,8 @@ public final class Scale {
         }
 
         double minutes = (System.nanoTime() - t0) / 60e9;
-        StringBuilder md = new StringBuilder();
-        md.append("# Lifeboat scale benchmark (many small files), ").append(started).append("\n\n");
-        md.append("Command: `").append(o.get("--command")).append("`\n\n");
-        md.append("Lifeboat revision: ").append(Harness.lifeboatRevision(repoRoot)).append("; rounds: ").append(rounds)
-                .append("; took ").append(Harness.fmt("%.1f", minutes)).append(" minutes.\n\n");
-        md.append("## Machine\n\n").append(machine).append("- Load average at end: ").append(Harness.loadAverage()).append("\n\n");
+        StringBuilder md = Harness.reportHeader("Lifeboat scale benchmark (many small files)", started,
+                o.get("--command"), repoRoot, "rounds: " + rounds, minutes, machine);
         md.append("## Files\n\n");
         md.append(Harness.fmt("- First backup: %d files of 1-4 KiB in directories of %d, %d bytes (%.1f MiB)%n", files,
                 SmallFiles.PER_DIRECTORY, v1Bytes, v1Bytes / 1048576.0));
