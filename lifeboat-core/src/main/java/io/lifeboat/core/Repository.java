@@ -101,9 +101,6 @@ public final class Repository implements Closeable {
             return new InitOptions(chunker, size, kdf, hostname, username, clock);
         }
 
-        public InitOptions withChunker(ChunkerParams params) {
-            return new InitOptions(params, packSize, kdf, hostname, username, clock);
-        }
     }
 
     /**

@@ -735,7 +735,4 @@ public final class BackupEngine {
         return new IOException(t);
     }
 
-    static LinkOption[] noFollow() {
-        return new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-    }
 }
