@@ -1,8 +1,9 @@
 package io.lifeboat.core.internal.chunk;
 
+import io.lifeboat.core.internal.io.BufferPool;
+import io.lifeboat.core.internal.io.FileIo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public final class Chunker {
 
     private final FastCdc cdc;
     private final Source source;
+    private final BufferPool pool;
     private byte[] buf;
     private int start;
     private int end;
@@ -37,7 +39,16 @@ public final class Chunker {
 
     /** Chunks what {@code in} yields; {@code in} must be in blocking mode. */
     public Chunker(FastCdc cdc, ReadableByteChannel in) {
-        this(cdc, channelSource(Objects.requireNonNull(in, "in")), -1);
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")), -1, null);
+    }
+
+    /**
+     * Chunks what {@code in} yields (probably {@code sizeHint} bytes; negative: unknown),
+     * copying each chunk into an array taken from {@code pool}: give it back with
+     * {@link BufferPool#release} once the chunk is stored.
+     */
+    public Chunker(FastCdc cdc, ReadableByteChannel in, long sizeHint, BufferPool pool) {
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")), sizeHint, Objects.requireNonNull(pool, "pool"));
     }
 
     /**
@@ -46,18 +57,20 @@ public final class Chunker {
      * cost small buffers, and grows if the input turns out to be longer.
      */
     public Chunker(FastCdc cdc, ReadableByteChannel in, long sizeHint) {
-        this(cdc, channelSource(Objects.requireNonNull(in, "in")), sizeHint);
+        this(cdc, channelSource(Objects.requireNonNull(in, "in")), sizeHint, null);
     }
 
     /** Chunks what {@code in} yields. */
     public Chunker(FastCdc cdc, InputStream in) {
-        this(cdc, Objects.requireNonNull(in, "in")::read, -1);
+        this(cdc, Objects.requireNonNull(in, "in")::read, -1, null);
     }
 
-    private Chunker(FastCdc cdc, Source source, long sizeHint) {
+    private Chunker(FastCdc cdc, Source source, long sizeHint, BufferPool pool) {
         this.cdc = Objects.requireNonNull(cdc, "cdc");
         this.source = source;
-        this.buf = new byte[bufferSize(cdc.params(), sizeHint)];
+        this.pool = pool;
+        int size = bufferSize(cdc.params(), sizeHint);
+        this.buf = pool == null ? new byte[size] : pool.take(size);
     }
 
     /**
@@ -86,10 +99,25 @@ public final class Chunker {
             return null;
         }
         int length = cdc.nextCut(buf, start, available);
-        Chunk chunk = new Chunk(Arrays.copyOfRange(buf, start, start + length), length, nextOffset);
+        byte[] data = pool == null ? Arrays.copyOfRange(buf, start, start + length) : pool.copyOf(buf, start, length);
+        Chunk chunk = new Chunk(data, length, nextOffset);
         start += length;
         nextOffset += length;
         return chunk;
+    }
+
+    /**
+     * Gives the read buffer back to the pool the chunker was made with (if any); the
+     * chunker must not be used afterwards. Chunks already returned are not affected.
+     */
+    public void release() {
+        if (pool != null && buf.length > 0) {
+            pool.release(buf);
+        }
+        buf = new byte[0];
+        start = 0;
+        end = 0;
+        eof = true;
     }
 
     /** How many bytes were read from the input so far (read ahead included). */
@@ -110,7 +138,13 @@ public final class Chunker {
         int full = 2 * cdc.params().maxSize();
         while (end < buf.length || buf.length < full) {
             if (end == buf.length) {
-                buf = Arrays.copyOf(buf, (int) Math.min(full, Math.max(64 * 1024L, 2L * buf.length)));
+                int size = (int) Math.min(full, Math.max(64 * 1024L, 2L * buf.length));
+                byte[] bigger = pool == null ? new byte[size] : pool.take(size);
+                System.arraycopy(buf, 0, bigger, 0, end);
+                if (pool != null) {
+                    pool.release(buf);
+                }
+                buf = bigger;
             }
             int n = source.read(buf, end, buf.length - end);
             if (n < 0) {
@@ -123,13 +157,6 @@ public final class Chunker {
     }
 
     private static Source channelSource(ReadableByteChannel in) {
-        return (b, off, len) -> {
-            ByteBuffer target = ByteBuffer.wrap(b, off, len);
-            int n;
-            do {
-                n = in.read(target);
-            } while (n == 0);
-            return n;
-        };
+        return (b, off, len) -> FileIo.readSome(in, b, off, len);
     }
 }

@@ -1,7 +1,7 @@
 package io.lifeboat.core.internal.codec;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdCompressCtx;
+import io.lifeboat.core.internal.io.Buf;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -64,22 +64,49 @@ public final class BlobCodec {
      */
     public static byte[] encode(byte[] data, int offset, int length, long streamOffset) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (length < MIN_COMPRESS_LENGTH) {
-            return raw(data, offset, length);
-        }
-        int lead = (int) ((4 - Math.floorMod(streamOffset, 4L)) % 4);
         Workspace ws = Workspace.acquire();
         try {
-            Compression mode = probe(ws, data, offset, length, lead);
-            if (mode == Compression.RAW) {
-                return raw(data, offset, length);
-            }
-            byte[] encoded = mode == Compression.PLANES4 ? compressPlanes(ws, data, offset, length, lead)
-                    : compress(ws, mode, data, offset, length);
-            return encoded.length <= length ? encoded : raw(data, offset, length);
+            byte[] out = ws.packed(maxEncodedLength(length));
+            return Arrays.copyOf(out, encode(ws, data, offset, length, streamOffset, out));
         } finally {
             ws.release();
         }
+    }
+
+    /**
+     * Encodes like {@link #encode(byte[], int, int, long)} into {@code out}, which is
+     * reused rather than a new array made: {@code out.array()[0, out.length())} is the
+     * encoded blob.
+     */
+    public static void encode(byte[] data, int offset, int length, long streamOffset, Buf out) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        Workspace ws = Workspace.acquire();
+        try {
+            byte[] target = out.ensure(maxEncodedLength(length));
+            out.length(encode(ws, data, offset, length, streamOffset, target));
+        } finally {
+            ws.release();
+        }
+    }
+
+    /** The most bytes {@link #encode} can produce from {@code length} bytes, whatever the mode. */
+    static int maxEncodedLength(int length) {
+        return Math.max(1 + bound(length), length + 16);
+    }
+
+    /** Encodes into {@code out[0, ...)}, at least {@link #maxEncodedLength} long; returns the length. */
+    private static int encode(Workspace ws, byte[] data, int offset, int length, long streamOffset, byte[] out) {
+        if (length < MIN_COMPRESS_LENGTH) {
+            return raw(data, offset, length, out);
+        }
+        int lead = (int) ((4 - Math.floorMod(streamOffset, 4L)) % 4);
+        Compression mode = probe(ws, data, offset, length, lead);
+        if (mode == Compression.RAW) {
+            return raw(data, offset, length, out);
+        }
+        int size = mode == Compression.PLANES4 ? compressPlanes(ws, data, offset, length, lead, out)
+                : compress(ws, mode, data, offset, length, out);
+        return size <= length ? size : raw(data, offset, length, out);
     }
 
     /**
@@ -87,12 +114,12 @@ public final class BlobCodec {
      */
     static byte[] encode(byte[] data, int offset, int length, Compression forced) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (forced == Compression.RAW) {
-            return raw(data, offset, length);
-        }
         Workspace ws = Workspace.acquire();
         try {
-            return compress(ws, forced, data, offset, length);
+            byte[] out = ws.packed(maxEncodedLength(length));
+            int size = forced == Compression.RAW ? raw(data, offset, length, out)
+                    : compress(ws, forced, data, offset, length, out);
+            return Arrays.copyOf(out, size);
         } finally {
             ws.release();
         }
@@ -140,7 +167,7 @@ public final class BlobCodec {
     private static Compression probe(Workspace ws, byte[] data, int offset, int length, int lead) {
         int sampleLength = Math.min(length - lead, SAMPLE_LENGTH) & ~3;
         int sampleOffset = offset + lead + (((length - lead - sampleLength) / 2) & ~3);
-        byte[] out = ws.packed(bound(sampleLength));
+        byte[] out = ws.frame(bound(sampleLength));
         int plain = ws.probe.compressByteArray(out, 0, out.length, data, sampleOffset, sampleLength);
         int shuffled = Integer.MAX_VALUE;
         if (length >= SHUFFLE_MIN_LENGTH) {
@@ -155,10 +182,10 @@ public final class BlobCodec {
         return shuffled < plain ? Compression.PLANES4 : Compression.ZSTD;
     }
 
-    /** Mode byte and zstd frame (of the byte planes, for SHUFFLE4_ZSTD) in a new exact-size array. */
-    private static byte[] compress(Workspace ws, Compression mode, byte[] data, int offset, int length) {
+    /** Writes the mode byte and zstd frame (of the byte planes, for SHUFFLE4_ZSTD) into {@code out}; returns the length. */
+    private static int compress(Workspace ws, Compression mode, byte[] data, int offset, int length, byte[] out) {
         if (mode == Compression.PLANES4) {
-            return compressPlanes(ws, data, offset, length, 0);
+            return compressPlanes(ws, data, offset, length, 0, out);
         }
         byte[] src = data;
         int srcOffset = offset;
@@ -167,13 +194,8 @@ public final class BlobCodec {
             srcOffset = 0;
             Shuffle4.shuffle(data, offset, length, src);
         }
-        ZstdCompressCtx ctx = ws.full;
-        byte[] packed = ws.packed(bound(length));
-        int size = ctx.compressByteArray(packed, 0, packed.length, src, srcOffset, length);
-        byte[] encoded = new byte[1 + size];
-        encoded[0] = mode.code();
-        System.arraycopy(packed, 0, encoded, 1, size);
-        return encoded;
+        out[0] = mode.code();
+        return 1 + ws.full.compressByteArray(out, 1, out.length - 1, src, srcOffset, length);
     }
 
     /** Plane kinds of {@link Compression#PLANES4}. */
@@ -183,15 +205,17 @@ public final class BlobCodec {
     /** How much of a plane the plane probe compresses. */
     static final int PLANE_SAMPLE_LENGTH = 8 * 1024;
 
-    /** Encodes the four byte planes separately; see {@link Compression#PLANES4}. */
-    private static byte[] compressPlanes(Workspace ws, byte[] data, int offset, int length, int lead) {
+    /**
+     * Writes the four byte planes, each encoded on its own, into {@code out}; returns the
+     * length. See {@link Compression#PLANES4}. At most {@code length + 12} bytes: the mode
+     * and lead bytes, the lead and tail, and each plane raw with its kind byte.
+     */
+    private static int compressPlanes(Workspace ws, byte[] data, int offset, int length, int lead, byte[] out) {
         lead = Math.min(lead, length);
         int plane = (length - lead) / 4;
         int tail = (length - lead) % 4;
         byte[] planes = ws.planes(4 * plane);
         Shuffle4.shuffle(data, offset + lead, 4 * plane, planes);
-        // Worst case: every plane raw with its kind byte, plus lead, tail and the mode byte.
-        byte[] out = ws.packed(Math.max(length + 16, bound(plane) + 3 * plane + 24));
         int pos = 0;
         out[pos++] = Compression.PLANES4.code();
         out[pos++] = (byte) lead;
@@ -201,8 +225,7 @@ public final class BlobCodec {
             pos = encodePlane(ws, planes, k * plane, plane, out, pos);
         }
         System.arraycopy(data, offset + lead + 4 * plane, out, pos, tail);
-        pos += tail;
-        return Arrays.copyOf(out, pos);
+        return pos + tail;
     }
 
     private static int encodePlane(Workspace ws, byte[] planes, int from, int length, byte[] out, int pos) {
@@ -317,11 +340,11 @@ public final class BlobCodec {
         }
     }
 
-    private static byte[] raw(byte[] data, int offset, int length) {
-        byte[] encoded = new byte[1 + length];
-        encoded[0] = Compression.RAW.code();
-        System.arraycopy(data, offset, encoded, 1, length);
-        return encoded;
+    /** Writes the mode byte and the data as they are into {@code out}; returns the length. */
+    private static int raw(byte[] data, int offset, int length, byte[] out) {
+        out[0] = Compression.RAW.code();
+        System.arraycopy(data, offset, out, 1, length);
+        return 1 + length;
     }
 
     private static byte[] decodeRaw(byte[] body, int offset, int length, int rawLength)

@@ -15,6 +15,8 @@ import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackBuilder;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.io.Buf;
+import io.lifeboat.core.internal.io.BufferPool;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -80,15 +82,21 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BackupEngine {
     /**
-     * Bytes of chunks read but not yet packed. With two sealed data packs waiting for
-     * upload and one filling, and the read budget, a backup holds about 150 MiB at the
-     * defaults, whatever the thread count (see docs/architecture.md, backpressure).
+     * Bytes of chunks read but not yet packed. With one sealed data pack uploading and one
+     * filling, the read budget and the idle arrays of the buffer pool, a backup holds
+     * about 110 MiB at the defaults, whatever the thread count (see docs/architecture.md,
+     * backpressure).
      */
-    private static final int CHUNK_BUDGET = 32 * 1024 * 1024;
+    private static final int CHUNK_BUDGET = 16 * 1024 * 1024;
     /** Bytes of read buffers that readers may hold at once (at least one full buffer). */
     private static final int READ_BUDGET = 32 * 1024 * 1024;
-    /** Sealed packs of one type that may wait for upload: enough to keep one uploading while one fills. */
-    private static final int PACKS_IN_FLIGHT = 2;
+    /** Idle chunk and read arrays the buffer pool keeps for reuse. */
+    private static final int POOL_RETAINED = 16 * 1024 * 1024;
+    /**
+     * Sealed packs of one type that may wait for upload while the next fills. One keeps a
+     * local disk busy: writing a 16 MiB pack takes a fraction of the time filling it does.
+     */
+    private static final int PACKS_IN_FLIGHT = 1;
     /**
      * Packs per index file written during a backup. Data becomes reusable by a later
      * backup once an index names it, so this bounds what an interrupted backup loses.
@@ -99,7 +107,16 @@ public final class BackupEngine {
     private final BackupOptions options;
     private final BackupListener listener;
     private final Stats stats = new Stats();
+    /**
+     * Blobs this backup has taken on to store that no index lists yet: whoever adds an id
+     * here stores it, so two workers never store one blob twice. An id leaves the set once
+     * its pack is indexed, which keeps the set as small as the data in flight.
+     */
     private final Set<Id> claimed = ConcurrentHashMap.newKeySet();
+    /** Arrays of chunks in flight and readers' buffers, recycled (see {@link BufferPool}). */
+    private final BufferPool chunkBuffers;
+    /** Each worker's buffers for the encoded and the sealed form of the blob it stores. */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final Map<Id, List<PackEntry>> unindexed = new LinkedHashMap<>();
     private final List<PathMatcher> excludes = new ArrayList<>();
     private final Semaphore chunkBudget = new Semaphore(CHUNK_BUDGET);
@@ -137,6 +154,8 @@ public final class BackupEngine {
         this.filesInFlight = new Semaphore(options.threads() * 8);
         this.readBudget = readBudget(repo.chunker().params().maxSize());
         this.readBuffers = new Semaphore(readBudget);
+        // Chunks and read buffers (up to 2 * maxSize) both come from the pool.
+        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), POOL_RETAINED);
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -504,9 +523,13 @@ public final class BackupEngine {
         long read;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             listener.fileStarted(path.toString());
-            Chunker chunker = new Chunker(repo.chunker(), ch, before.size());
-            ids = storeChunks(chunker);
-            read = chunker.bytesRead();
+            Chunker chunker = new Chunker(repo.chunker(), ch, before.size(), chunkBuffers);
+            try {
+                ids = storeChunks(chunker);
+                read = chunker.bytesRead();
+            } finally {
+                chunker.release();
+            }
         } catch (NoSuchFileException e) {
             warn(path.toString(), "vanished before it could be read");
             return null;
@@ -543,7 +566,11 @@ public final class BackupEngine {
         Chunk second = chunker.next();
         if (second == null) {
             stats.bytesRead.addAndGet(first.length());
-            return List.of(storeChunk(first.data(), first.length(), first.offset()));
+            try {
+                return List.of(storeChunk(first.data(), first.length(), first.offset()));
+            } finally {
+                chunkBuffers.release(first.data());
+            }
         }
         List<CompletableFuture<Id>> futures = new ArrayList<>();
         try {
@@ -561,6 +588,7 @@ public final class BackupEngine {
                             failed(e);
                             throw e;
                         } finally {
+                            chunkBuffers.release(chunk.data());
                             chunkBudget.release(chunk.length());
                         }
                     }, cpu));
@@ -596,27 +624,65 @@ public final class BackupEngine {
      */
     private Id storeChunk(byte[] data, int length, long fileOffset) throws IOException {
         Id id = repo.hasher().hash(data, 0, length);
-        if (repo.index().contains(id) || !claimed.add(id)) {
+        if (!claim(id)) {
             return id;
         }
-        byte[] encoded = BlobCodec.encode(data, 0, length, fileOffset);
-        byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
+        Scratch s = scratch.get();
+        int sealedLength;
         try {
-            dataPacker.add(id, sealed, length);
-        } catch (IOException e) {
-            throw new StoreFailedException(e);
+            BlobCodec.encode(data, 0, length, fileOffset, s.encoded);
+            repo.envelope().seal(s.encoded.array(), 0, s.encoded.length(), s.sealed);
+            sealedLength = s.sealed.length();
+            try {
+                dataPacker.add(id, s.sealed.array(), 0, s.sealed.length(), length);
+            } catch (IOException e) {
+                throw new StoreFailedException(e);
+            }
+        } finally {
+            s.trim();
         }
         stats.blobsAdded.incrementAndGet();
         stats.bytesAdded.addAndGet(length);
-        stats.storedBytesAdded.addAndGet(sealed.length);
+        stats.storedBytesAdded.addAndGet(sealedLength);
         return id;
+    }
+
+    /**
+     * Whether this worker is to store the blob: neither an index nor another worker has
+     * it. The index is asked again after the claim, because a pack indexed between the
+     * first look and the claim drops its ids from {@link #claimed} (after indexing them,
+     * see {@link #stored}): either the second look sees the index entry, or the claim
+     * failed because the id was still claimed.
+     */
+    private boolean claim(Id id) {
+        if (repo.index().contains(id) || !claimed.add(id)) {
+            return false;
+        }
+        if (repo.index().contains(id)) {
+            claimed.remove(id);
+            return false;
+        }
+        return true;
+    }
+
+    /** A worker's reusable buffers for one blob at a time. */
+    private static final class Scratch {
+        /** Buffers grown past this (for a rare huge blob) are dropped after use. */
+        private static final int RETAIN = 4 * 1024 * 1024;
+        final Buf encoded = new Buf(64 * 1024);
+        final Buf sealed = new Buf(64 * 1024);
+
+        void trim() {
+            encoded.trim(RETAIN);
+            sealed.trim(RETAIN);
+        }
     }
 
     /** Stores a tree blob (deduplicated like data) and returns its id. */
     Id storeTree(Tree tree) throws IOException {
         byte[] plain = tree.encode();
         Id id = repo.hasher().hash(plain, 0, plain.length);
-        if (repo.index().contains(id) || !claimed.add(id)) {
+        if (!claim(id)) {
             return id;
         }
         byte[] encoded = BlobCodec.encode(plain, 0, plain.length);
@@ -633,9 +699,15 @@ public final class BackupEngine {
         stats.files.incrementAndGet();
         stats.filesNew.incrementAndGet();
         ReadableByteChannel in = Channels.newChannel(options.stdin());
-        Chunker chunker = new Chunker(repo.chunker(), in);
-        List<Id> ids = storeChunks(chunker);
-        long size = chunker.bytesRead();
+        Chunker chunker = new Chunker(repo.chunker(), in, -1, chunkBuffers);
+        List<Id> ids;
+        long size;
+        try {
+            ids = storeChunks(chunker);
+            size = chunker.bytesRead();
+        } finally {
+            chunker.release();
+        }
         stats.totalBytes.addAndGet(size);
         long now = Attrs.nanos(options.clock().instant());
         Node node = new Node(options.stdinName(), NodeType.FILE, 0644, Attrs.currentUid(), Attrs.currentGid(), now, now,
@@ -648,6 +720,9 @@ public final class BackupEngine {
 
     private void stored(PackBuilder.Sealed pack) throws IOException {
         repo.index().addAll(pack.entries());
+        for (PackEntry e : pack.entries()) {
+            claimed.remove(e.id()); // indexed now: see claim()
+        }
         synchronized (unindexed) {
             unindexed.put(pack.id(), pack.entries());
         }

@@ -7,6 +7,7 @@ import io.lifeboat.core.internal.format.PackBuilder;
 import io.lifeboat.core.internal.format.Packs;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,10 @@ import java.util.concurrent.Semaphore;
  * packs wait for upload, and one fills; a worker that would start another waits (and
  * the others with it), which bounds memory whatever the number of workers.
  * After a pack is stored, {@link Sink#stored} is told (the engine indexes it then).
+ *
+ * <p>The buffers of stored packs are recycled for the packs that follow, so that a backup
+ * fills the same few pack-sized arrays over and over instead of allocating (and the
+ * collector clearing) one per pack.
  */
 final class Packer {
     /** Told of every pack once it is durably stored. */
@@ -35,6 +40,9 @@ final class Packer {
     private final Semaphore inFlight;
     private final Sink sink;
     private final List<Future<?>> pending = new ArrayList<>();
+    /** Buffers of stored packs, for the next packs to fill; at most {@code maxInFlight + 1}. */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private final int maxSpare;
     private PackBuilder current;
     private volatile IOException failure;
 
@@ -46,6 +54,7 @@ final class Packer {
         this.initialCapacity = initialCapacity;
         this.uploads = uploads;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxSpare = maxInFlight + 1;
         this.sink = sink;
     }
 
@@ -56,10 +65,15 @@ final class Packer {
      * a pack of its own.
      */
     void add(Id id, byte[] sealed, int rawLength) throws IOException {
+        add(id, sealed, 0, sealed.length, rawLength);
+    }
+
+    /** Adds the sealed blob {@code sealed[off, off+len)}, copying it; see {@link #add(Id, byte[], int)}. */
+    void add(Id id, byte[] sealed, int off, int len, int rawLength) throws IOException {
         throwIfFailed();
         PackBuilder full = null;
         synchronized (this) {
-            if (current != null && !current.isEmpty() && current.projectedSize(sealed.length) > targetSize) {
+            if (current != null && !current.isEmpty() && current.projectedSize(len) > targetSize) {
                 // Wait for an upload slot before a new pack starts filling, holding the lock:
                 // otherwise every worker could fill and hold a full pack while waiting, and
                 // memory would grow with the thread count.
@@ -69,12 +83,32 @@ final class Packer {
             }
             if (current == null) {
                 // Room for the header and trailer too, so that finishing does not grow the buffer.
-                current = new PackBuilder(type, Math.max(initialCapacity, sealed.length + 1024));
+                current = newBuilder(Math.max(initialCapacity, len + 1024));
             }
-            current.add(id, sealed, rawLength);
+            current.add(id, sealed, off, len, rawLength);
         }
         if (full != null) {
             upload(full);
+        }
+    }
+
+    private PackBuilder newBuilder(int capacity) {
+        byte[] buffer;
+        synchronized (spare) {
+            buffer = spare.poll();
+        }
+        return buffer != null && buffer.length >= capacity ? new PackBuilder(type, buffer) : new PackBuilder(type, capacity);
+    }
+
+    /** Keeps a stored pack's buffer for a later pack, unless enough are kept or it grew past the target. */
+    private void recycle(byte[] buffer) {
+        if (buffer.length > targetSize + 64 * 1024) {
+            return;
+        }
+        synchronized (spare) {
+            if (spare.size() < maxSpare) {
+                spare.push(buffer);
+            }
         }
     }
 
@@ -95,6 +129,7 @@ final class Packer {
             f = uploads.submit(() -> {
                 try {
                     repo.store().putIfAbsent(Packs.name(pack.id()), pack.bytes(), 0, pack.length());
+                    recycle(pack.bytes()); // stored: nothing reads the bytes any more
                     sink.stored(pack);
                 } catch (IOException e) {
                     failure = e;

@@ -12,6 +12,7 @@ import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.io.FileIo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -680,11 +681,7 @@ public final class RestoreEngine {
     private void write(Write w, byte[] data) throws IOException {
         if (!io.lifeboat.core.internal.codec.Zeros.isAllZero(data)) { // all-zero: already zero, the file was created sparse at its full size
             try (FileChannel ch = FileChannel.open(w.file().partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
-                long pos = w.offset();
-                while (buf.hasRemaining()) {
-                    pos += ch.write(buf, pos);
-                }
+                FileIo.writeFully(ch, w.offset(), data, 0, data.length);
             }
         }
         progress.bytes.addAndGet(data.length);

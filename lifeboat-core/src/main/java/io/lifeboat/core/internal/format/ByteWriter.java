@@ -17,6 +17,11 @@ public final class ByteWriter {
         this(256);
     }
 
+    /** Writes into {@code buffer} from its start (a recycled array, say), growing past it only if needed. */
+    public ByteWriter(byte[] buffer) {
+        this.buf = buffer.length >= 16 ? buffer : new byte[16];
+    }
+
     private void ensure(int extra) {
         if (buf.length - size < extra) {
             long wanted = Math.max((long) buf.length * 2, (long) size + extra);

@@ -21,14 +21,25 @@ public final class PackBuilder {
         this.body = new ByteWriter(expectedSize);
     }
 
+    /** A builder that fills {@code buffer} (recycled from an uploaded pack, say), growing past it only if needed. */
+    public PackBuilder(BlobType type, byte[] buffer) {
+        this.type = type;
+        this.body = new ByteWriter(buffer);
+    }
+
     public BlobType type() {
         return type;
     }
 
     /** Appends one sealed blob. The pack id of the entries is filled in by {@link #finish}. */
     public void add(Id id, byte[] sealed, int rawLength) {
-        entries.add(new PackEntry(UNNAMED, type, id, body.size(), sealed.length, rawLength));
-        body.bytes(sealed);
+        add(id, sealed, 0, sealed.length, rawLength);
+    }
+
+    /** Appends the sealed blob {@code sealed[off, off+len)}. */
+    public void add(Id id, byte[] sealed, int off, int len, int rawLength) {
+        entries.add(new PackEntry(UNNAMED, type, id, body.size(), len, rawLength));
+        body.bytes(sealed, off, len);
     }
 
     /** Bytes of blobs so far. */

@@ -1,12 +1,12 @@
 package io.lifeboat.core.storage.local;
 
+import io.lifeboat.core.internal.io.FileIo;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobNames;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
@@ -123,10 +123,7 @@ public final class LocalBlobStore implements BlobStore {
 
     private void writeDurably(Path temp, byte[] data, int offset, int length) throws IOException {
         try (FileChannel channel = openNew(temp)) {
-            ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            FileIo.writeFully(channel, data, offset, length);
             channel.force(true);
         }
     }
@@ -259,13 +256,9 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     private static byte[] readFully(FileChannel channel, long offset, int length, String name) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer, offset + buffer.position()) < 0) {
-                throw new EOFException("blob " + name + " ended after " + (offset + buffer.position()) + " bytes");
-            }
-        }
-        return buffer.array();
+        byte[] bytes = new byte[length];
+        FileIo.readFully(channel, offset, bytes, 0, length, "blob " + name);
+        return bytes;
     }
 
     private static FileChannel openBlob(Path file, String name) throws IOException {

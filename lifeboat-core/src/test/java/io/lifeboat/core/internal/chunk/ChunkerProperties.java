@@ -7,6 +7,7 @@ import static io.lifeboat.core.internal.chunk.ChunkingFixtures.random;
 import static io.lifeboat.core.internal.chunk.ChunkingFixtures.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.core.internal.io.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -68,6 +72,38 @@ class ChunkerProperties {
         }
         assertThat(snapshot).isEqualTo(input);
         assertThat(chunks.stream().map(Chunk::data).distinct().count()).isEqualTo(chunks.size());
+    }
+
+    /**
+     * A chunker whose chunk and read arrays come from a pool, each chunk's array given back
+     * as soon as it was consumed (so later chunks reuse it), cuts where an unpooled one
+     * does and yields the same bytes.
+     */
+    @Property(tries = 30)
+    void pooledArraysGiveTheSameChunks(@ForAll @IntRange(max = 1_500_000) int length, @ForAll long seed,
+            @ForAll long readSeed) throws IOException {
+        ChunkerParams params = new ChunkerParams(BufferPool.MIN_POOLED, 128 * 1024, 256 * 1024);
+        byte[] input = withZeroRuns(random(seed, length), seed);
+        FastCdc cdc = new FastCdc(params, seed(4));
+        BufferPool pool = new BufferPool(2 * params.maxSize(), 4L * params.maxSize());
+        Set<byte[]> arraysSeen = Collections.newSetFromMap(new IdentityHashMap<>());
+        int reused = 0;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Integer> ends = new ArrayList<>();
+        Chunker chunker = new Chunker(cdc, new ShortReadChannel(input, readSeed), length, pool);
+        for (Chunk c = chunker.next(); c != null; c = chunker.next()) {
+            reused += arraysSeen.add(c.data()) ? 0 : 1;
+            out.write(c.data(), 0, c.length());
+            ends.add((int) c.end());
+            pool.release(c.data());
+        }
+        chunker.release();
+
+        assertThat(out.toByteArray()).isEqualTo(input);
+        assertThat(ends).isEqualTo(cuts(cdc, input));
+        if (ends.size() > 4) {
+            assertThat(reused).as("arrays reused").isPositive();
+        }
     }
 
     @Property(tries = 5)

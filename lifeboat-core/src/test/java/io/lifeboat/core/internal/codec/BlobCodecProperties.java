@@ -3,7 +3,9 @@ package io.lifeboat.core.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.lifeboat.core.internal.io.Buf;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -44,6 +46,22 @@ class BlobCodecProperties {
         byte[] stored = new byte[after + encoded.length + before];
         System.arraycopy(encoded, 0, stored, after, encoded.length);
         assertThat(BlobCodec.decode(stored, after, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    /**
+     * Encoding into a reused buffer gives exactly the bytes a fresh array gets, whatever
+     * the buffer held before (a larger blob, say) and wherever the data sat in its stream.
+     */
+    @Property(tries = 200)
+    void encodingIntoAReusedBufferEqualsAFreshArray(@ForAll("shaped") byte[] first, @ForAll("shaped") byte[] second,
+            @ForAll @IntRange(max = 7) int streamOffset) throws CorruptBlobException {
+        Buf out = new Buf();
+        for (byte[] data : List.of(first, second, first)) {
+            BlobCodec.encode(data, 0, data.length, streamOffset, out);
+            byte[] fresh = BlobCodec.encode(data, 0, data.length, streamOffset);
+            assertThat(Arrays.copyOf(out.array(), out.length())).isEqualTo(fresh);
+            assertThat(BlobCodec.decode(out.array(), 0, out.length(), data.length)).isEqualTo(data);
+        }
     }
 
     /** Damage to a zstd body is detected, never decoded into wrong bytes. */

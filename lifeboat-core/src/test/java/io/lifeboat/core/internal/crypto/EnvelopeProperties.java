@@ -3,8 +3,10 @@ package io.lifeboat.core.internal.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lifeboat.core.internal.io.Buf;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -29,6 +31,19 @@ class EnvelopeProperties {
         byte[] sealed = envelope.seal(padded, before, plain.length);
 
         assertThat(envelope.open(embed(sealed, after, before), after, sealed.length)).isEqualTo(plain);
+    }
+
+    /** Sealing into a reused buffer, larger or smaller than needed, opens to the plaintext. */
+    @Property
+    void sealingIntoAReusedBufferOpens(@ForAll @Size(max = 5000) byte[] first, @ForAll @Size(max = 5000) byte[] second,
+            @ForAll @IntRange(max = 40) int before) throws Exception {
+        Buf out = new Buf();
+        for (byte[] plain : List.of(first, second, first)) {
+            envelope.seal(embed(plain, before, 3), before, plain.length, out);
+
+            assertThat(out.length()).isEqualTo(plain.length + Envelope.OVERHEAD);
+            assertThat(envelope.open(out.array(), 0, out.length())).isEqualTo(plain);
+        }
     }
 
     @Property
