@@ -32,7 +32,8 @@ public final class Id implements Comparable<Id> {
         if (offset < 0 || bytes.length - offset < LENGTH) {
             throw new IllegalArgumentException("need 32 bytes at offset " + offset + ", have " + (bytes.length - offset));
         }
-        return new Id(word(bytes, offset), word(bytes, offset + 8), word(bytes, offset + 16), word(bytes, offset + 24));
+        return new Id(readWord(bytes, offset), readWord(bytes, offset + 8), readWord(bytes, offset + 16),
+                readWord(bytes, offset + 24));
     }
 
     /** The id whose bytes are exactly {@code bytes} (32 of them). */
@@ -41,6 +42,11 @@ public final class Id implements Comparable<Id> {
             throw new IllegalArgumentException("an id has 32 bytes, not " + bytes.length);
         }
         return of(bytes, 0);
+    }
+
+    /** The id whose big-endian 8-byte words are these: the inverse of {@link #word}. */
+    public static Id ofWords(long w0, long w1, long w2, long w3) {
+        return new Id(w0, w1, w2, w3);
     }
 
     /**
@@ -80,7 +86,7 @@ public final class Id implements Comparable<Id> {
         }
     }
 
-    private static long word(byte[] b, int o) {
+    private static long readWord(byte[] b, int o) {
         long v = 0;
         for (int i = 0; i < 8; i++) {
             v = (v << 8) | (b[o + i] & 0xffL);
@@ -93,6 +99,20 @@ public final class Id implements Comparable<Id> {
             b[o + i] = (byte) v;
             v >>>= 8;
         }
+    }
+
+    /**
+     * Word {@code i} of the id, 0 to 3: bytes {@code 8i} to {@code 8i + 7} read big-endian.
+     * For compact tables that hold ids as primitive longs.
+     */
+    public long word(int i) {
+        return switch (i) {
+            case 0 -> w0;
+            case 1 -> w1;
+            case 2 -> w2;
+            case 3 -> w3;
+            default -> throw new IndexOutOfBoundsException("an id has words 0 to 3, not " + i);
+        };
     }
 
     /** Writes the 32 bytes into {@code buf} at {@code offset}. */
