@@ -38,6 +38,7 @@ final class Workspace implements AutoCloseable {
     private byte[] planes = EMPTY;
     private byte[] packed = EMPTY;
     private byte[] frame = EMPTY;
+    private byte[] alt = EMPTY;
 
     private Workspace() {
     }
@@ -53,6 +54,7 @@ final class Workspace implements AutoCloseable {
         planes = trim(planes);
         packed = trim(packed);
         frame = trim(frame);
+        alt = trim(alt);
         if (!IDLE.offer(this)) {
             close();
         }
@@ -61,7 +63,7 @@ final class Workspace implements AutoCloseable {
     /** A scratch array of at least {@code size} bytes for byte planes. */
     byte[] planes(int size) {
         if (planes.length < size) {
-            planes = new byte[size];
+            planes = new byte[grown(planes.length, size)];
         }
         return planes;
     }
@@ -69,15 +71,23 @@ final class Workspace implements AutoCloseable {
     /** A second scratch array of at least {@code size} bytes, for one plane's zstd frame. */
     byte[] frame(int size) {
         if (frame.length < size) {
-            frame = new byte[size];
+            frame = new byte[grown(frame.length, size)];
         }
         return frame;
+    }
+
+    /** A scratch array of at least {@code size} bytes for a second candidate encoding. */
+    byte[] alt(int size) {
+        if (alt.length < size) {
+            alt = new byte[grown(alt.length, size)];
+        }
+        return alt;
     }
 
     /** A scratch array of at least {@code size} bytes for compressed output. */
     byte[] packed(int size) {
         if (packed.length < size) {
-            packed = new byte[size];
+            packed = new byte[grown(packed.length, size)];
         }
         return packed;
     }
@@ -88,6 +98,15 @@ final class Workspace implements AutoCloseable {
         full.close();
         plane.close();
         decompress.close();
+    }
+
+    /**
+     * A new scratch length for a request of {@code size}: half as much again as the old
+     * length if that is more (and within {@link #RETAIN_LIMIT}), so that chunk sizes
+     * creeping up one after another do not each allocate anew.
+     */
+    private static int grown(int old, int size) {
+        return Math.max(size, Math.min(RETAIN_LIMIT, old + (old >> 1)));
     }
 
     private static byte[] trim(byte[] scratch) {

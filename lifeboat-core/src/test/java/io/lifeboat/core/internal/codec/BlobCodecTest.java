@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BlobCodecTest {
 
@@ -63,6 +64,27 @@ class BlobCodecTest {
         assertThat(encoded.length).isLessThan(plain.length).isLessThanOrEqualTo(shuffled.length)
                 .isLessThan(data.length / 2);
         assertThat(BlobCodec.decode(encoded, 0, encoded.length, data.length)).isEqualTo(data);
+    }
+
+    /** Small blobs (small files) skip the probe but choose as large ones do. */
+    @ParameterizedTest
+    @ValueSource(ints = {1000, 8 * 1024, BlobCodec.SMALL_LENGTH})
+    void smallBlobsChooseTheSameKindOfModeWithoutAProbe(int length) throws CorruptBlobException {
+        byte[] text = text(7, length);
+        byte[] floats = bfloat16Floats(8, length / 4);
+        byte[] noise = random(9, length);
+        byte[] encodedText = BlobCodec.encode(text, 0, text.length);
+        byte[] encodedFloats = BlobCodec.encode(floats, 0, floats.length);
+        byte[] encodedNoise = BlobCodec.encode(noise, 0, noise.length);
+
+        assertThat(BlobCodec.mode(encodedText, 0)).isEqualTo(Compression.ZSTD.code());
+        assertThat(encodedText.length).isLessThan(text.length / 2);
+        assertThat(BlobCodec.mode(encodedFloats, 0)).isEqualTo(Compression.PLANES4.code());
+        assertThat(encodedFloats.length).isLessThan(floats.length / 2);
+        assertThat(BlobCodec.mode(encodedNoise, 0)).isEqualTo(Compression.RAW.code());
+        assertThat(BlobCodec.decode(encodedText, 0, encodedText.length, text.length)).isEqualTo(text);
+        assertThat(BlobCodec.decode(encodedFloats, 0, encodedFloats.length, floats.length)).isEqualTo(floats);
+        assertThat(BlobCodec.decode(encodedNoise, 0, encodedNoise.length, noise.length)).isEqualTo(noise);
     }
 
     @Test
