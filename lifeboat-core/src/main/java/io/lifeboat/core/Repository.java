@@ -18,6 +18,7 @@ import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.SnapshotCodec;
 import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.io.Buf;
 import io.lifeboat.core.internal.repo.ChunkIndex;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
@@ -381,6 +382,35 @@ public final class Repository implements Closeable {
         }
         return openBlob(e, sealed, 0, sealed.length);
     }
+
+    /**
+     * Like {@link #openBlob(PackEntry, byte[], int, int)}, into {@code plain}, which is reused
+     * rather than a new array made: {@code plain.array()[0, plain.length())} is the
+     * verified data. The calling thread's scratch buffer holds the decrypted, still encoded
+     * form in between.
+     */
+    public void openBlob(PackEntry e, byte[] buf, int off, int len, Buf plain) throws IntegrityException {
+        String name = Packs.name(e.pack());
+        Buf encoded = OPENED.get();
+        try {
+            envelope.open(buf, off, len, encoded);
+            BlobCodec.decode(encoded.array(), 0, encoded.length(), e.rawLength(), plain);
+        } catch (AuthenticationException ex) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " fails authentication (damaged)", ex);
+        } catch (CorruptBlobException ex) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " cannot be decoded: " + ex.getMessage(), ex);
+        } finally {
+            encoded.trim(SCRATCH_RETAIN);
+        }
+        if (!hasher.hash(plain.array(), 0, plain.length()).equals(e.id())) {
+            throw new IntegrityException(name, "blob " + e.id().shortHex() + " does not match its id (damaged)");
+        }
+    }
+
+    /** Each thread's buffer for a blob decrypted but not yet decoded, in {@link #openBlob(PackEntry, byte[], int, int, Buf)}. */
+    private static final ThreadLocal<Buf> OPENED = ThreadLocal.withInitial(Buf::new);
+    /** Scratch buffers grown past this (for a rare huge blob) are dropped after use. */
+    private static final int SCRATCH_RETAIN = 4 * 1024 * 1024 + 64;
 
     /** Decrypts, decompresses and verifies a blob whose sealed bytes are at {@code buf[off, off+len)}. */
     public byte[] openBlob(PackEntry e, byte[] buf, int off, int len) throws IntegrityException {

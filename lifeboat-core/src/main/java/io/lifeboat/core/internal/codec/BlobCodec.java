@@ -166,18 +166,40 @@ public final class BlobCodec {
         if (rawLength < 0) {
             throw new IllegalArgumentException("negative rawLength " + rawLength);
         }
+        byte[] out = new byte[rawLength];
+        decode(encoded, offset, length, rawLength, out);
+        return out;
+    }
+
+    /**
+     * Decodes like {@link #decode(byte[], int, int, int)} into {@code out}, which is reused
+     * rather than a new array made: {@code out.array()[0, rawLength)} is the data and
+     * {@code out.length()} is {@code rawLength}. On failure {@code out} holds garbage.
+     */
+    public static void decode(byte[] encoded, int offset, int length, int rawLength, Buf out)
+            throws CorruptBlobException {
+        Objects.checkFromIndexSize(offset, length, encoded.length);
+        if (rawLength < 0) {
+            throw new IllegalArgumentException("negative rawLength " + rawLength);
+        }
+        decode(encoded, offset, length, rawLength, out.ensure(rawLength));
+        out.length(rawLength);
+    }
+
+    private static void decode(byte[] encoded, int offset, int length, int rawLength, byte[] out)
+            throws CorruptBlobException {
         if (length == 0) {
             throw new CorruptBlobException("empty blob: no mode byte");
         }
         int code = mode(encoded, offset);
         Compression mode = Compression.fromCode(code)
                 .orElseThrow(() -> new CorruptBlobException("unknown compression mode " + code));
-        return switch (mode) {
-            case RAW -> decodeRaw(encoded, offset + 1, length - 1, rawLength);
-            case ZSTD -> decodeZstd(encoded, offset + 1, length - 1, rawLength);
-            case SHUFFLE4_ZSTD -> decodeShuffled(encoded, offset + 1, length - 1, rawLength);
-            case PLANES4 -> decodePlanes(encoded, offset + 1, length - 1, rawLength);
-        };
+        switch (mode) {
+            case RAW -> decodeRaw(encoded, offset + 1, length - 1, rawLength, out);
+            case ZSTD -> decodeZstd(encoded, offset + 1, length - 1, rawLength, out);
+            case SHUFFLE4_ZSTD -> decodeShuffled(encoded, offset + 1, length - 1, rawLength, out);
+            case PLANES4 -> decodePlanes(encoded, offset + 1, length - 1, rawLength, out);
+        }
     }
 
     /**
@@ -291,7 +313,8 @@ public final class BlobCodec {
         b[pos + 3] = (byte) (v >>> 24);
     }
 
-    private static byte[] decodePlanes(byte[] body, int offset, int length, int rawLength) throws CorruptBlobException {
+    private static void decodePlanes(byte[] body, int offset, int length, int rawLength, byte[] out)
+            throws CorruptBlobException {
         int end = offset + length;
         if (length < 1) {
             throw new CorruptBlobException("byte-plane blob has no lead byte");
@@ -303,7 +326,6 @@ public final class BlobCodec {
         int plane = (rawLength - lead) / 4;
         int tail = (rawLength - lead) % 4;
         int pos = offset + 1;
-        byte[] out = new byte[rawLength];
         System.arraycopy(body, pos, out, 0, lead);
         pos += lead;
         Workspace ws = Workspace.acquire();
@@ -320,7 +342,6 @@ public final class BlobCodec {
         } finally {
             ws.release();
         }
-        return out;
     }
 
     private static int decodePlane(Workspace ws, byte[] body, int pos, int end, byte[] planes, int to, int length)
@@ -373,29 +394,26 @@ public final class BlobCodec {
         return 1 + length;
     }
 
-    private static byte[] decodeRaw(byte[] body, int offset, int length, int rawLength)
+    private static void decodeRaw(byte[] body, int offset, int length, int rawLength, byte[] out)
             throws CorruptBlobException {
         if (length != rawLength) {
             throw new CorruptBlobException("raw blob holds " + length + " bytes, expected " + rawLength);
         }
-        return Arrays.copyOfRange(body, offset, offset + length);
+        System.arraycopy(body, offset, out, 0, length);
     }
 
-    private static byte[] decodeZstd(byte[] body, int offset, int length, int rawLength)
+    private static void decodeZstd(byte[] body, int offset, int length, int rawLength, byte[] out)
             throws CorruptBlobException {
-        byte[] out = new byte[rawLength];
         Workspace ws = Workspace.acquire();
         try {
             decompress(ws, body, offset, length, out, rawLength);
         } finally {
             ws.release();
         }
-        return out;
     }
 
-    private static byte[] decodeShuffled(byte[] body, int offset, int length, int rawLength)
+    private static void decodeShuffled(byte[] body, int offset, int length, int rawLength, byte[] out)
             throws CorruptBlobException {
-        byte[] out = new byte[rawLength];
         Workspace ws = Workspace.acquire();
         try {
             byte[] planes = ws.planes(rawLength);
@@ -404,7 +422,6 @@ public final class BlobCodec {
         } finally {
             ws.release();
         }
-        return out;
     }
 
     /** Decompresses one zstd body into exactly {@code out[0, rawLength)}, or throws. */

@@ -107,7 +107,8 @@ public final class Envelope {
     }
 
     /**
-     * A thread's direct buffers for {@link #seal(byte[], int, int, Buf)}. Given direct
+     * A thread's direct buffers for {@link #seal(byte[], int, int, Buf)} and
+     * {@link #open(byte[], int, int, Buf)}. Given direct
      * buffers, Conscrypt seals without the internal copy it otherwise makes of each
      * message, an array allocated afresh whenever the message size changes: over a
      * gigabyte of garbage per gigabyte backed up.
@@ -178,6 +179,42 @@ public final class Envelope {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed", e);
         }
+    }
+
+    /**
+     * Opens like {@link #open(byte[], int, int)} into {@code out}, which is reused rather
+     * than a new array made: {@code out.array()[0, out.length())} is the plaintext. Through
+     * direct buffers, as {@link #seal(byte[], int, int, Buf)}. On failure {@code out} holds
+     * garbage, never unauthenticated plaintext that a caller could mistake for data.
+     */
+    public void open(byte[] sealed, int off, int len, Buf out) throws AuthenticationException {
+        Objects.checkFromIndexSize(off, len, sealed.length);
+        if (len < OVERHEAD) {
+            throw new AuthenticationException();
+        }
+        int plainLength = len - OVERHEAD;
+        byte[] target = out.ensure(plainLength);
+        if (target == sealed) {
+            throw new IllegalArgumentException("cannot open a buffer into itself");
+        }
+        DirectPair direct = DIRECT.get();
+        ByteBuffer in = direct.in(len - NONCE_LENGTH);
+        in.put(sealed, off + NONCE_LENGTH, len - NONCE_LENGTH).flip();
+        ByteBuffer plain = direct.out(plainLength);
+        Cipher cipher = CIPHER.get();
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(8 * TAG_LENGTH, sealed, off, NONCE_LENGTH));
+            cipher.doFinal(in, plain);
+        } catch (AEADBadTagException e) {
+            out.length(0);
+            throw new AuthenticationException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        } finally {
+            direct.trim();
+        }
+        plain.flip().get(target, 0, plainLength);
+        out.length(plainLength);
     }
 
     /** Opens a whole array; see {@link #open(byte[], int, int)}. */

@@ -11,6 +11,7 @@ import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.io.Buf;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.IOException;
@@ -253,17 +254,23 @@ public final class CheckEngine {
         }
     }
 
+    /** Each pack reader's buffer for the blob it verifies, reused from blob to blob. */
+    private final ThreadLocal<Buf> plain = ThreadLocal.withInitial(Buf::new);
+
     private void verifyBlob(PackEntry e, byte[] bytes, String name) {
         if (e.end() > bytes.length) {
             badBlobs.add(e.id());
             errors.add(name + ": blob " + e.id().shortHex() + " runs past the end of the pack (truncated)");
             return;
         }
+        Buf plain = this.plain.get();
         try {
-            repo.openBlob(e, bytes, (int) e.offset(), e.length());
+            repo.openBlob(e, bytes, (int) e.offset(), e.length(), plain);
         } catch (IntegrityException ex) {
             badBlobs.add(e.id());
             errors.add(ex.getMessage());
+        } finally {
+            plain.trim(4 * 1024 * 1024);
         }
     }
 

@@ -12,6 +12,7 @@ import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.Tree;
+import io.lifeboat.core.internal.io.Buf;
 import io.lifeboat.core.internal.io.FileIo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.EOFException;
@@ -592,17 +593,22 @@ public final class RestoreEngine {
             return;
         } catch (EOFException e) {
             // The pack is shorter than the index says: salvage blob by blob.
-            writeEach(run, repo::loadBlob, Unreadable::message);
+            writeEach(run, (entry, plain) -> {
+                byte[] b = repo.loadBlob(entry);
+                System.arraycopy(b, 0, plain.ensure(b.length), 0, b.length);
+                plain.length(b.length);
+            }, Unreadable::message);
             return;
         }
-        writeEach(run, entry -> repo.openBlob(entry, range, Math.toIntExact(entry.offset() - start), entry.length()),
+        writeEach(run, (entry, plain) -> repo.openBlob(entry, range, Math.toIntExact(entry.offset() - start), entry.length(),
+                        plain),
                 ex -> "chunk " + ex.entry().id().shortHex() + " in pack " + ex.entry().pack().shortHex() + " is damaged");
     }
 
-    /** Opens one blob; fails with {@link IntegrityException} when it is damaged or missing. */
+    /** Opens one blob into {@code plain}; fails with {@link IntegrityException} when it is damaged or missing. */
     @FunctionalInterface
     private interface BlobSource {
-        byte[] open(PackEntry entry) throws IOException;
+        void open(PackEntry entry, Buf plain) throws IOException;
     }
 
     /** A blob that could not be opened, and why, for the report. */
@@ -615,25 +621,36 @@ public final class RestoreEngine {
     private void writeEach(List<Write> run, BlobSource source, java.util.function.Function<Unreadable, String> why)
             throws IOException {
         PackEntry last = null;
-        byte[] plain = null;
+        Buf plain = this.plain.get();
+        boolean opened = false;
         String reason = null;
-        for (Write w : run) {
-            if (!w.entry().equals(last)) {
-                last = w.entry();
-                try {
-                    plain = source.open(w.entry());
-                } catch (IntegrityException e) {
-                    plain = null;
-                    reason = why.apply(new Unreadable(w.entry(), e.getMessage()));
+        try {
+            for (Write w : run) {
+                if (!w.entry().equals(last)) {
+                    last = w.entry();
+                    try {
+                        source.open(w.entry(), plain);
+                        opened = true;
+                    } catch (IntegrityException e) {
+                        opened = false;
+                        reason = why.apply(new Unreadable(w.entry(), e.getMessage()));
+                    }
+                }
+                if (opened) {
+                    write(w, plain.array(), plain.length());
+                } else {
+                    fail(w, reason);
                 }
             }
-            if (plain == null) {
-                fail(w, reason);
-            } else {
-                write(w, plain);
-            }
+        } finally {
+            plain.trim(PLAIN_RETAIN);
         }
     }
+
+    /** Each restore thread's buffer for the blob it writes, reused from blob to blob. */
+    private final ThreadLocal<Buf> plain = ThreadLocal.withInitial(Buf::new);
+    /** A buffer grown past this (for a rare huge blob) is dropped after use. */
+    private static final int PLAIN_RETAIN = 4 * 1024 * 1024;
 
     /** Sets a write aside: its blob's other copies are tried once every pack has been read. */
     private void fail(Write w, String reason) {
@@ -663,7 +680,7 @@ public final class RestoreEngine {
                     continue;
                 }
                 for (Write w : writes) {
-                    write(w, plain);
+                    write(w, plain, plain.length);
                 }
                 return;
             } finally {
@@ -678,13 +695,15 @@ public final class RestoreEngine {
         }
     }
 
-    private void write(Write w, byte[] data) throws IOException {
-        if (!io.lifeboat.core.internal.codec.Zeros.isAllZero(data)) { // all-zero: already zero, the file was created sparse at its full size
+    /** Writes {@code data[0, length)} at the write's offset in its file. */
+    private void write(Write w, byte[] data, int length) throws IOException {
+        // All zero: nothing to write, the file was created sparse at its full size.
+        if (!io.lifeboat.core.internal.codec.Zeros.isAllZero(data, 0, length)) {
             try (FileChannel ch = FileChannel.open(w.file().partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                FileIo.writeFully(ch, w.offset(), data, 0, data.length);
+                FileIo.writeFully(ch, w.offset(), data, 0, length);
             }
         }
-        progress.bytes.addAndGet(data.length);
+        progress.bytes.addAndGet(length);
         done(w.file());
     }
 

@@ -46,6 +46,23 @@ class EnvelopeProperties {
         }
     }
 
+    /** Opening into a reused buffer gives the plaintext; a changed byte fails and leaves nothing readable. */
+    @Property
+    void openingIntoAReusedBufferAuthenticates(@ForAll @Size(max = 5000) byte[] first, @ForAll @Size(max = 5000) byte[] second,
+            @ForAll @IntRange(min = 0) int where) throws Exception {
+        Buf out = new Buf();
+        for (byte[] plain : List.of(first, second)) {
+            byte[] sealed = envelope.seal(plain);
+            envelope.open(embed(sealed, 5, 0), 5, sealed.length, out);
+            assertThat(Arrays.copyOf(out.array(), out.length())).isEqualTo(plain);
+
+            sealed[where % sealed.length] ^= 1;
+            assertThatThrownBy(() -> envelope.open(sealed, 0, sealed.length, out))
+                    .isInstanceOf(AuthenticationException.class);
+            assertThat(out.length()).isZero();
+        }
+    }
+
     @Property
     void anyFlippedBitFailsAuthentication(@ForAll @Size(max = 300) byte[] plain, @ForAll @IntRange(min = 0) int where) {
         byte[] sealed = envelope.seal(plain);
