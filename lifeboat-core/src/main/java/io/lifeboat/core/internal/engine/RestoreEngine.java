@@ -82,7 +82,11 @@ public final class RestoreEngine {
     private final RestoreOptions options;
     private final Path root;
     private final List<PathMatcher> includes = new ArrayList<>();
-    private final boolean asRoot = Attrs.currentUid() == 0;
+    private final long euid = Attrs.currentUid();
+    private final long egid = Attrs.currentGid();
+    private final boolean asRoot = euid == 0;
+    /** The access time restored entries get (what a fresh extraction gives them): when the restore started. */
+    private final FileTime restoredAt = FileTime.from(java.time.Instant.now());
     private final Progress progress = new Progress();
 
     // phase 1 (one thread)
@@ -91,6 +95,11 @@ public final class RestoreEngine {
     private final List<FileJob> jobs = new ArrayList<>();
     private final Set<Path> ready = new HashSet<>();
     private final Set<Path> createdDirs = new HashSet<>();
+    /**
+     * Directories restore created where new entries get the effective group: no
+     * set-group-id bit inherited from their parent (their own modes come last).
+     */
+    private final Set<Path> plainDirs = new HashSet<>();
     /** Existing directories given owner write access for this restore, with their modes to put back. */
     private final Map<Path, java.util.Set<java.nio.file.attribute.PosixFilePermission>> lentWrite = new HashMap<>();
     private final List<RestoreResult.Damaged> otherDamage = new ArrayList<>();
@@ -371,11 +380,20 @@ public final class RestoreEngine {
                 if (a != null) {
                     Files.delete(p); // the link itself, never what it points to
                 }
+                boolean inheritsGroup = !plainDirs.contains(p.getParent()) && setGroupId(p.getParent());
                 Files.createDirectory(p); // fails if anything appeared there meanwhile
                 createdDirs.add(p);
+                if (!inheritsGroup) {
+                    plainDirs.add(p);
+                }
             }
             ready.add(p);
         }
+    }
+
+    /** Whether a directory has the set-group-id bit, so that what is created in it takes its group. */
+    private static boolean setGroupId(Path dir) throws IOException {
+        return ((int) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 02000) != 0;
     }
 
     /** The entry's own attributes (a link's, not its destination's), or null if there is none. */
@@ -461,8 +479,10 @@ public final class RestoreEngine {
      * sparse. One open; a stale partial of an earlier, interrupted restore is replaced.
      */
     private void createPartial(Path partial, long size) throws IOException {
-        Files.deleteIfExists(partial);
         try {
+            openPartial(partial, size);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            deleteInWritableParent(partial); // a stale partial of an interrupted restore
             openPartial(partial, size);
         } catch (java.nio.file.AccessDeniedException e) {
             makeWritable(partial.getParent());
@@ -754,13 +774,22 @@ public final class RestoreEngine {
         }
     }
 
-    /** Ownership, mode and mtime of an entry restore created; never through a link. */
+    /**
+     * Ownership, mode and times of an entry restore created; never through a link. System
+     * calls are skipped where the outcome is known: an entry restore created is owned by
+     * its effective user, and by its effective group when its directory is one restore
+     * created without a set-group-id bit to inherit (directories get their own modes last).
+     */
     private void apply(Path p, Node n) throws IOException {
         boolean link = n.type() == NodeType.SYMLINK;
         if (asRoot) {
             try {
-                Files.setAttribute(p, "unix:uid", (int) n.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", (int) n.gid(), LinkOption.NOFOLLOW_LINKS);
+                if (n.uid() != euid) {
+                    Files.setAttribute(p, "unix:uid", (int) n.uid(), LinkOption.NOFOLLOW_LINKS);
+                }
+                if (n.gid() != egid || !plainDirs.contains(p.getParent())) {
+                    Files.setAttribute(p, "unix:gid", (int) n.gid(), LinkOption.NOFOLLOW_LINKS);
+                }
             } catch (IOException | UnsupportedOperationException e) {
                 // ownership is best effort
             }
@@ -770,7 +799,9 @@ public final class RestoreEngine {
         }
         FileTime mtime = FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS);
         try {
-            Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+            // Both times given: with the access time left out the JDK reads it first, a system call per entry.
+            Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime,
+                    restoredAt, null);
         } catch (IOException e) {
             if (!link) {
                 throw e;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,41 @@ class RestoreSafetyTest {
         Files.writeString(out.resolve("precious"), "not yours\n");
         Files.setAttribute(out, "unix:mode", 0700);
         return out;
+    }
+
+    /**
+     * As root, every entry gets its owner and group back, whether or not they are root's,
+     * in a directory restore created and in the existing target itself (a set-group-id
+     * directory of another group, where new files would inherit that group).
+     */
+    @Test
+    void asRootOwnersAndGroupsComeBackWhateverTheyWere() throws IOException {
+        Assumptions.assumeTrue(Attrs.currentUid() == 0, "needs root to give files away");
+        Path src = Files.createDirectories(tmp.resolve("owned"));
+        Path sub = Files.createDirectories(src.resolve("sub"));
+        Map<String, int[]> owners = Map.of("mine", new int[] {0, 0}, "theirs", new int[] {1234, 5678},
+                "group-only", new int[] {0, 5678}, "sub/mine", new int[] {0, 0}, "sub/theirs", new int[] {4321, 8765});
+        for (var e : owners.entrySet()) {
+            Path f = Files.writeString(src.resolve(e.getKey()), e.getKey());
+            Files.setAttribute(f, "unix:uid", e.getValue()[0]);
+            Files.setAttribute(f, "unix:gid", e.getValue()[1]);
+        }
+        Files.setAttribute(sub, "unix:gid", 5678);
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        Files.setAttribute(target, "unix:gid", 999);
+        Files.setAttribute(target, "unix:mode", 02775); // new entries here would get group 999
+
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            RestoreResult r = TestRepos.restore(repo, TestRepos.backup(repo, src), target);
+            assertThat(r.damaged()).isEmpty();
+        }
+        Path back = TestRepos.restored(target, src);
+        for (var e : owners.entrySet()) {
+            Path f = back.resolve(e.getKey());
+            assertThat((int) Files.getAttribute(f, "unix:uid", LinkOption.NOFOLLOW_LINKS)).as(e.getKey()).isEqualTo(e.getValue()[0]);
+            assertThat((int) Files.getAttribute(f, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(e.getKey()).isEqualTo(e.getValue()[1]);
+        }
+        assertThat((int) Files.getAttribute(back.resolve("sub"), "unix:gid")).isEqualTo(5678);
     }
 
     @Test
