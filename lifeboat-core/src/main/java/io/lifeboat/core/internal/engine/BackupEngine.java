@@ -685,11 +685,18 @@ public final class BackupEngine {
         if (!claim(id)) {
             return id;
         }
-        byte[] encoded = BlobCodec.encode(plain, 0, plain.length);
-        byte[] sealed = repo.envelope().seal(encoded, 0, encoded.length);
-        treePacker.add(id, sealed, plain.length);
+        Scratch s = scratch.get();
+        int sealedLength;
+        try {
+            BlobCodec.encode(plain, 0, plain.length, 0L, s.encoded);
+            repo.envelope().seal(s.encoded.array(), 0, s.encoded.length(), s.sealed);
+            sealedLength = s.sealed.length();
+            treePacker.add(id, s.sealed.array(), 0, sealedLength, plain.length);
+        } finally {
+            s.trim();
+        }
         stats.blobsAdded.incrementAndGet();
-        stats.storedBytesAdded.addAndGet(sealed.length);
+        stats.storedBytesAdded.addAndGet(sealedLength);
         return id;
     }
 
