@@ -17,7 +17,8 @@ import java.util.Objects;
  * input. Short reads are fine; a channel must be in blocking mode.
  *
  * <p>Not thread-safe: one thread calls {@link #next()}. The chunks it returns own their
- * arrays and may go to other threads. The chunker does not close its input.
+ * arrays and may go to other threads; an input that is one chunk gets the read buffer
+ * itself, no copy. The chunker does not close its input.
  */
 public final class Chunker {
 
@@ -99,7 +100,17 @@ public final class Chunker {
             return null;
         }
         int length = cdc.nextCut(buf, start, available);
-        byte[] data = pool == null ? Arrays.copyOfRange(buf, start, start + length) : pool.copyOf(buf, start, length);
+        byte[] data;
+        if (eof && start == 0 && length == end) {
+            // The whole input in one chunk (a small file, typically): hand over the read
+            // buffer itself rather than copy it; the chunker has nothing left to read into it.
+            data = buf;
+            buf = new byte[0];
+            end = 0;
+            nextOffset += length;
+            return new Chunk(data, length, nextOffset - length);
+        }
+        data = pool == null ? Arrays.copyOfRange(buf, start, start + length) : pool.copyOf(buf, start, length);
         Chunk chunk = new Chunk(data, length, nextOffset);
         start += length;
         nextOffset += length;
