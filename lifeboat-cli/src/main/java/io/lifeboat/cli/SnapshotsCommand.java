@@ -10,7 +10,8 @@ import java.util.SortedMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "snapshots", description = "List snapshots, oldest first.")
+@Command(name = "snapshots", description = {"List snapshots, oldest first.",
+        "Soft-deleted ones ('forget') are left out; --deleted lists them instead, with when and why."})
 final class SnapshotsCommand extends RepoCommand {
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only snapshots with this tag (repeatable: all must match).")
     List<String> tags = new ArrayList<>();
@@ -24,6 +25,9 @@ final class SnapshotsCommand extends RepoCommand {
     @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots that include this path (repeatable).")
     List<String> paths = new ArrayList<>();
 
+    @Option(names = "--deleted", description = "List the soft-deleted snapshots instead: 'undelete ID' brings one back.")
+    boolean deleted;
+
     SnapshotsCommand(Context ctx) {
         super(ctx);
     }
@@ -32,8 +36,11 @@ final class SnapshotsCommand extends RepoCommand {
     public Integer call() throws Exception {
         SortedMap<String, String> wanted = BackupCommand.parseTags(tags);
         try (Repository repository = openRepository()) {
-            List<Snapshot> shown = new ArrayList<>();
             List<String> damaged = new ArrayList<>();
+            if (deleted) {
+                return listDeleted(repository, wanted, damaged);
+            }
+            List<Snapshot> shown = new ArrayList<>();
             for (Snapshot s : repository.snapshots(e -> damaged.add(e.getMessage()))) {
                 if (matches(s, wanted)) {
                     shown.add(s);
@@ -51,6 +58,44 @@ final class SnapshotsCommand extends RepoCommand {
             }
             return damaged.isEmpty() ? ExitCodes.OK : ExitCodes.INTEGRITY;
         }
+    }
+
+    private int listDeleted(Repository repository, SortedMap<String, String> wanted, List<String> damaged)
+            throws java.io.IOException {
+        List<Repository.Deleted> shown = new ArrayList<>();
+        for (Repository.Deleted d : repository.deletedSnapshots(e -> damaged.add(e.getMessage()))) {
+            if (matches(d.snapshot(), wanted)) {
+                shown.add(d);
+            }
+        }
+        if (json) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Repository.Deleted d : shown) {
+                Map<String, Object> o = toJson(d.snapshot());
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("time", d.tombstone().time().toString());
+                t.put("hostname", d.tombstone().hostname());
+                t.put("username", d.tombstone().username());
+                t.put("reason", d.tombstone().reason());
+                o.put("deleted", t);
+                out.add(o);
+            }
+            printJson(out);
+        } else {
+            String fmt = "%-8s  %-19s  %-16s  %-12s  %-19s  %s%n";
+            ctx.out().printf(fmt, "ID", "Time", "Host", "Asset", "Deleted", "Why");
+            for (Repository.Deleted d : shown) {
+                Snapshot s = d.snapshot();
+                ctx.out().printf(fmt, s.id().shortHex(), Format.time(s.time()), s.hostname(), s.asset() == null ? "" : s.asset(),
+                        Format.time(d.tombstone().time()), d.tombstone().reason());
+            }
+            ctx.out().println(shown.size() + " deleted snapshot" + (shown.size() == 1 ? "" : "s")
+                    + (shown.isEmpty() ? "" : "; 'lifeboat undelete ID' brings one back until a prune removes it"));
+        }
+        for (String d : damaged) {
+            ctx.err().println("damaged object (not listed): " + d);
+        }
+        return damaged.isEmpty() ? ExitCodes.OK : ExitCodes.INTEGRITY;
     }
 
     private boolean matches(Snapshot s, SortedMap<String, String> wanted) {

@@ -17,6 +17,7 @@ import io.lifeboat.core.internal.format.IndexFile;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.SnapshotCodec;
+import io.lifeboat.core.internal.format.TombstoneCodec;
 import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.internal.io.Buf;
 import io.lifeboat.core.internal.repo.ChunkIndex;
@@ -27,6 +28,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,6 +61,8 @@ public final class Repository implements Closeable {
     public static final String KEYS = "keys";
     public static final String INDEX = "index";
     public static final String SNAPSHOTS = "snapshots";
+    /** Tombstones: the marks of soft-deleted snapshots. */
+    public static final String DELETED = "deleted";
     public static final String DATA = "data";
 
     private final BlobStore store;
@@ -543,10 +547,28 @@ public final class Repository implements Closeable {
     }
 
     /**
-     * Every readable snapshot, oldest first. A damaged snapshot is handed to {@code damaged}
-     * and skipped, so that one bad object does not stop listing, restoring or backing up.
+     * Every readable snapshot that is not soft-deleted, oldest first. A damaged snapshot is
+     * handed to {@code damaged} and skipped, so that one bad object does not stop listing,
+     * restoring or backing up. A damaged tombstone is handed on too, and deletes nothing.
      */
     public List<Snapshot> snapshots(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
+        Set<Id> deleted = deletedIds(damaged);
+        List<Snapshot> out = new ArrayList<>();
+        for (Snapshot s : allSnapshots(damaged)) {
+            if (!deleted.contains(s.id())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Every readable snapshot that is not soft-deleted, oldest first; damaged ones are skipped ({@code check} reports them). */
+    public List<Snapshot> snapshots() throws IOException {
+        return snapshots(e -> { });
+    }
+
+    /** Every readable snapshot, soft-deleted or not, oldest first. */
+    public List<Snapshot> allSnapshots(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
         List<Id> ids = listObjects(SNAPSHOTS);
         List<Snapshot> out = new ArrayList<>(ids.size());
         for (Id id : ids) {
@@ -560,9 +582,75 @@ public final class Repository implements Closeable {
         return out;
     }
 
-    /** Every readable snapshot, oldest first; damaged ones are skipped ({@code check} reports them). */
-    public List<Snapshot> snapshots() throws IOException {
-        return snapshots(e -> { });
+    // ---- soft delete -------------------------------------------------------------
+
+    /**
+     * Soft-deletes a snapshot: stores a tombstone naming it. The snapshot object stays as
+     * it is, listed by {@link #deletedSnapshots} and brought back by {@link #undelete},
+     * until a prune after the grace period removes both.
+     */
+    public Tombstone forget(Snapshot s, Instant time, String hostname, String username, String reason)
+            throws IOException {
+        Tombstone t = new Tombstone(null, s.id(), time, hostname, username, reason);
+        return t.withId(saveObject(DELETED, TombstoneCodec.encode(t)));
+    }
+
+    /** Every readable tombstone; a damaged one is handed to {@code damaged} and skipped. */
+    public List<Tombstone> tombstones(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
+        List<Tombstone> out = new ArrayList<>();
+        for (Id id : listObjects(DELETED)) {
+            try {
+                out.add(TombstoneCodec.decode(id, loadObject(DELETED, id)));
+            } catch (CorruptObjectException e) {
+                damaged.accept(new IntegrityException(DELETED + "/" + id.hex(), e.getMessage(), e));
+            } catch (IntegrityException e) {
+                damaged.accept(e);
+            }
+        }
+        return out;
+    }
+
+    private Set<Id> deletedIds(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
+        Set<Id> out = new java.util.HashSet<>();
+        for (Tombstone t : tombstones(damaged)) {
+            out.add(t.snapshot());
+        }
+        return out;
+    }
+
+    /** A soft-deleted snapshot and its earliest tombstone. */
+    public record Deleted(Snapshot snapshot, Tombstone tombstone) {}
+
+    /** Every readable soft-deleted snapshot with the tombstone that deleted it first, oldest snapshot first. */
+    public List<Deleted> deletedSnapshots(java.util.function.Consumer<IntegrityException> damaged) throws IOException {
+        Map<Id, Tombstone> first = new java.util.HashMap<>();
+        for (Tombstone t : tombstones(damaged)) {
+            first.merge(t.snapshot(), t, (a, b) -> a.time().isAfter(b.time()) ? b : a);
+        }
+        List<Deleted> out = new ArrayList<>();
+        for (Snapshot s : allSnapshots(damaged)) {
+            Tombstone t = first.get(s.id());
+            if (t != null) {
+                out.add(new Deleted(s, t));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Brings a soft-deleted snapshot back by removing every tombstone naming it.
+     *
+     * @return the tombstones removed; empty if the snapshot was not deleted
+     */
+    public List<Tombstone> undelete(Id snapshot) throws IOException {
+        List<Tombstone> removed = new ArrayList<>();
+        for (Tombstone t : tombstones(e -> { })) {
+            if (t.snapshot().equals(snapshot)) {
+                store.delete(DELETED + "/" + t.id().hex());
+                removed.add(t);
+            }
+        }
+        return removed;
     }
 
     /**
@@ -578,7 +666,8 @@ public final class Repository implements Closeable {
      * Like {@link #findSnapshot(String)}, but tells {@code damaged} of every damaged snapshot
      * skipped while resolving {@code latest}. A damaged snapshot's time cannot be read, so it
      * may be newer than the one returned: callers should say so, since a restore of
-     * {@code latest} then silently goes back to an older recovery point.
+     * {@code latest} then silently goes back to an older recovery point. Soft-deleted
+     * snapshots are not found: {@code latest} skips them, and an id names the way back.
      */
     public Snapshot findSnapshot(String ref, java.util.function.Consumer<IntegrityException> damaged) throws IOException {
         if (ref.equals("latest")) {
@@ -588,6 +677,23 @@ public final class Repository implements Closeable {
             }
             return all.get(all.size() - 1);
         }
+        Snapshot s = findAnySnapshot(ref);
+        for (Tombstone t : tombstones(damaged)) {
+            if (t.snapshot().equals(s.id())) {
+                throw new SnapshotNotFoundException("snapshot " + s.id().shortHex() + " was forgotten at " + t.time()
+                        + " (soft-deleted); 'lifeboat undelete " + s.id().shortHex() + "' brings it back");
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Finds a snapshot by a full id or a unique prefix of at least 4 hex digits, soft-deleted
+     * or not.
+     *
+     * @throws SnapshotNotFoundException if none or several match
+     */
+    public Snapshot findAnySnapshot(String ref) throws IOException {
         if (ref.length() < 4 || !ref.matches("[0-9a-f]+")) {
             throw new SnapshotNotFoundException("'" + ref + "' is not a snapshot id (use 'latest', or at least 4 hex digits)");
         }

@@ -6,6 +6,7 @@ import io.lifeboat.core.Id;
 import io.lifeboat.core.IntegrityException;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.Tombstone;
 import io.lifeboat.core.internal.format.Node;
 import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
@@ -71,6 +72,7 @@ public final class CheckEngine {
         Map<Id, List<PackEntry>> indexed = indexedPacks();
         checkPacksExist(packSizes, indexed);
         List<Snapshot> snapshots = loadSnapshots(snapshotIds);
+        checkTombstones(snapshotIds);
         walkSnapshots(snapshots);
         if (options.readData()) {
             readPacks(packSizes, indexed);
@@ -159,6 +161,20 @@ public final class CheckEngine {
             }
         }
         return out;
+    }
+
+    /**
+     * Every tombstone opens; one naming a snapshot that is not there (pruned, or listed
+     * after the snapshots were) is information, not damage: it deletes nothing.
+     */
+    private void checkTombstones(List<Id> snapshotIds) throws IOException {
+        Set<Id> present = new HashSet<>(snapshotIds);
+        for (Tombstone t : repo.tombstones(e -> errors.add("tombstone " + e.getMessage()))) {
+            if (!present.contains(t.snapshot())) {
+                infos.add("tombstone " + t.id().shortHex() + " names snapshot " + t.snapshot().shortHex()
+                        + ", which is not in the repository (pruned): it can go");
+            }
+        }
     }
 
     /** Every tree loads and every chunk a file names is in the index. */
