@@ -39,6 +39,10 @@ public interface BlobStore extends Closeable {
      * name already exists. Existing content is never compared nor replaced: callers name
      * blobs by the hash of their bytes, so an existing blob holds the same bytes.
      *
+     * <p>The caller may reuse {@code data} as soon as this returns (the backup engine
+     * refills pack buffers): a backend must copy or finish with the bytes before it
+     * returns, and keep no reference to the array.
+     *
      * @return {@code true} if this call created the blob, {@code false} if it existed
      * @throws IOException if the blob could not be stored; then no blob is left under
      *         the name by this call

@@ -73,6 +73,17 @@ public abstract class BlobStoreContractTest {
         assertThat(store.get("a/b")).isEqualTo(bytes("payload"));
     }
 
+    /** Callers refill their buffers once put returns: the store must keep no reference to them. */
+    @Test
+    void theCallerMayReuseItsArrayOncePutReturns() throws Exception {
+        byte[] data = bytes("packed bytes, soon overwritten");
+        byte[] expected = data.clone();
+        assertThat(store.putIfAbsent("data/cd/cdef", data)).isTrue();
+        java.util.Arrays.fill(data, (byte) 'x');
+
+        assertThat(store.get("data/cd/cdef")).isEqualTo(expected);
+    }
+
     @Test
     void anEmptyBlobIsABlob() throws Exception {
         assertThat(store.putIfAbsent("empty", new byte[0])).isTrue();
