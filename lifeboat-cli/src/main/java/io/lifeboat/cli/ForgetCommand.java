@@ -3,7 +3,10 @@ package io.lifeboat.cli;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.Tombstone;
+import io.lifeboat.core.retention.GroupBy;
+import io.lifeboat.core.retention.RetentionPolicy;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +27,41 @@ final class ForgetCommand extends RepoCommand {
     @Option(names = {"-n", "--dry-run"}, description = "Show what would be forgotten, and why each snapshot is kept; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest snapshots of each group.")
+    int keepLast;
+
+    @Option(names = "--keep-hourly", paramLabel = "N", description = "Keep the newest snapshot of each of the N newest hours.")
+    int keepHourly;
+
+    @Option(names = "--keep-daily", paramLabel = "N", description = "Keep the newest snapshot of each of the N newest days.")
+    int keepDaily;
+
+    @Option(names = "--keep-weekly", paramLabel = "N", description = "Keep the newest snapshot of each of the N newest ISO weeks.")
+    int keepWeekly;
+
+    @Option(names = "--keep-monthly", paramLabel = "N", description = "Keep the newest snapshot of each of the N newest months.")
+    int keepMonthly;
+
+    @Option(names = "--keep-yearly", paramLabel = "N", description = "Keep the newest snapshot of each of the N newest years.")
+    int keepYearly;
+
+    @Option(names = "--keep-within", paramLabel = "DURATION",
+            description = "Keep every snapshot less than DURATION older than the group's newest (e.g. 30d, 1y6m, 2w3d, 12h; m = months).")
+    String keepWithin;
+
+    @Option(names = "--keep-tag", paramLabel = "TAG", description = "Keep every snapshot with this tag: KEY or KEY=VALUE (repeatable).")
+    List<String> keepTags = new ArrayList<>();
+
+    @Option(names = "--group-by", paramLabel = "LIST",
+            description = "Decide each group alone: a comma list of asset, host, paths (default: asset,host,paths; '' for one group).")
+    String groupBy;
+
+    @Option(names = "--asset", paramLabel = "NAME", description = "Apply the policy to this asset's snapshots only.")
+    String asset;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "Apply the policy to this host's snapshots only.")
+    String host;
+
     ForgetCommand(Context ctx) {
         super(ctx);
     }
@@ -33,16 +71,46 @@ final class ForgetCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (refs.isEmpty()) {
-            throw new UsageException("name the snapshots to forget, or give a policy (--keep-last N, --keep-daily N, ...)");
+        boolean policyGiven = keepLast != 0 || keepHourly != 0 || keepDaily != 0 || keepWeekly != 0 || keepMonthly != 0
+                || keepYearly != 0 || keepWithin != null || !keepTags.isEmpty();
+        if (refs.isEmpty() == !policyGiven) {
+            throw new UsageException(refs.isEmpty()
+                    ? "name the snapshots to forget, or give a policy (--keep-last N, --keep-daily N, ...)"
+                    : "give snapshot ids or a policy, not both");
         }
+        if (!refs.isEmpty() && (groupBy != null || asset != null || host != null)) {
+            throw new UsageException("--group-by, --asset and --host go with a policy, not with snapshot ids");
+        }
+        RetentionPolicy policy = policyGiven ? policy() : null; // checks the options before the repository opens
         try (Repository repository = openRepository()) {
             List<Decision> decisions = new ArrayList<>();
-            for (String ref : refs) {
-                decisions.add(new Decision(repository.findSnapshot(ref), false, List.of("forget " + ref), ""));
+            if (policy == null) {
+                for (String ref : refs) {
+                    decisions.add(new Decision(repository.findSnapshot(ref), false, List.of("forget " + ref), ""));
+                }
+            } else {
+                List<Snapshot> chosen = repository.snapshots().stream()
+                        .filter(s -> (asset == null || asset.equals(s.asset())) && (host == null || host.equals(s.hostname())))
+                        .toList();
+                for (io.lifeboat.core.retention.Decision d : policy.apply(chosen, ZoneId.systemDefault())) {
+                    decisions.add(new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString()));
+                }
             }
             return apply(repository, decisions);
         }
+    }
+
+    private RetentionPolicy policy() {
+        RetentionPolicy.Builder b = RetentionPolicy.builder().keepLast(keepLast).keepHourly(keepHourly).keepDaily(keepDaily)
+                .keepWeekly(keepWeekly).keepMonthly(keepMonthly).keepYearly(keepYearly);
+        if (keepWithin != null) {
+            b.keepWithin(keepWithin);
+        }
+        keepTags.forEach(b::keepTag);
+        if (groupBy != null) {
+            b.groupBy(GroupBy.parse(groupBy));
+        }
+        return b.build();
     }
 
     /** Stores a tombstone for every snapshot not kept (unless --dry-run) and reports every decision. */

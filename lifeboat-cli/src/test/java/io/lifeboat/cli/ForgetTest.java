@@ -112,4 +112,58 @@ class ForgetTest {
         assertThat(again.err()).contains("forgotten");
         assertThat(objects("deleted")).isEqualTo(1);
     }
+
+    @Test
+    void aPolicyKeepsWhatItNamesAndSaysWhyForEachSnapshot() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve("notes.txt"), "another asset\n");
+        String lone = JSON.readTree(cli.ok("backup", "--json", other.toString()).out()).get("snapshot").asText();
+
+        JsonNode plan = JSON.readTree(cli.ok("forget", "--json", "--dry-run", "--keep-last", "1").out());
+        assertThat(plan).hasSize(3);
+        for (JsonNode d : plan) {
+            String id = d.get("id").asText();
+            assertThat(d.get("action").asText()).isEqualTo(id.equals(first) ? "would forget" : "keep");
+            assertThat(d.get("reasons").toString()).contains(id.equals(first) ? "matched no keep rule" : "last 1");
+        }
+        assertThat(listed()).as("a dry run changes nothing").hasSize(3);
+
+        Cli.Result f = cli.ok("forget", "--keep-last", "1");
+        assertThat(f.out()).contains("forgot 1 snapshot, kept 2");
+        assertThat(listed()).extracting(n -> n.get("id").asText()).containsExactlyInAnyOrder(second, lone);
+        assertThat(listed("--deleted").get(0).at("/deleted/reason").asText()).contains("matched no keep rule");
+
+        cli.ok("forget", "--keep-last", "1", "--group-by", "");
+        assertThat(listed()).as("one group: only the newest of all stays").hasSize(1);
+        assertThat(listed().get(0).get("id").asText()).isEqualTo(lone);
+    }
+
+    @Test
+    void aPolicyLimitedToAnAssetLeavesTheOthersAlone() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("weights"));
+        Files.writeString(other.resolve("w.bin"), "w1");
+        cli.ok("backup", "--asset", "weights", other.toString());
+        Files.writeString(other.resolve("w.bin"), "w2");
+        cli.ok("backup", "--asset", "weights", other.toString());
+
+        cli.ok("forget", "--asset", "weights", "--keep-last", "1");
+        assertThat(listed()).hasSize(3);
+        assertThat(listed("--deleted")).hasSize(1);
+        assertThat(listed("--deleted").get(0).get("asset").asText()).isEqualTo("weights");
+    }
+
+    @Test
+    void badPoliciesAreUsageErrorsAndForgetNothing() throws Exception {
+        Cli.Result negative = cli.run("forget", "--keep-last", "-1");
+        assertThat(negative.code()).isEqualTo(ExitCodes.USAGE);
+        Cli.Result minutes = cli.run("forget", "--keep-within", "90min");
+        assertThat(minutes.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(minutes.err()).contains("90min");
+        assertThat(cli.run("forget", "--keep-last", "1", "--group-by", "colour").code()).isEqualTo(ExitCodes.USAGE);
+        Cli.Result both = cli.run("forget", "--keep-last", "1", first);
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("not both");
+        assertThat(listed()).hasSize(2);
+        assertThat(objects("deleted")).isZero();
+    }
 }
