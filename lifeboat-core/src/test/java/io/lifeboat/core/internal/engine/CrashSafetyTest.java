@@ -70,6 +70,17 @@ class CrashSafetyTest {
         }
     }
 
+    /** A repository holding a backup of version 1 of the source, which is then changed to version 2; returns version 1. */
+    private Map<String, String> backUpVersion1ThenWriteVersion2(Path repoDir) throws IOException {
+        writeVersion1();
+        try (Repository repo = createRepo(repoDir)) {
+            TestRepos.backup(repo, source);
+        }
+        Map<String, String> v1 = TestRepos.describe(source);
+        writeVersion2();
+        return v1;
+    }
+
     /** Runs {@link CrashingBackup} in a child JVM; returns its exit status and output. */
     private Run crashingBackup(Path repo, int crashAt, String when) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -118,12 +129,7 @@ class CrashSafetyTest {
     @Test
     void aBackupKilledAtAnyWriteLeavesACleanRepositoryThatRestoresEveryCompletedSnapshot() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        writeVersion1();
-        try (Repository repo = createRepo(repoDir)) {
-            TestRepos.backup(repo, source);
-        }
-        Map<String, String> v1 = TestRepos.describe(source);
-        writeVersion2();
+        Map<String, String> v1 = backUpVersion1ThenWriteVersion2(repoDir);
         Map<String, String> v2 = TestRepos.describe(source);
 
         Path counting = tmp.resolve("counting");
@@ -155,11 +161,7 @@ class CrashSafetyTest {
     @Test
     void theBackupAfterAnInterruptedOneStoresOnlyWhatIsMissing() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        writeVersion1();
-        try (Repository repo = createRepo(repoDir)) {
-            TestRepos.backup(repo, source);
-        }
-        writeVersion2();
+        backUpVersion1ThenWriteVersion2(repoDir);
         Path pristine = tmp.resolve("pristine");
         copyTree(repoDir, pristine);
         long fromScratch;

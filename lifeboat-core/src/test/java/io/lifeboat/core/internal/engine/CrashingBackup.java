@@ -2,8 +2,8 @@ package io.lifeboat.core.internal.engine;
 
 import io.lifeboat.core.BackupListener;
 import io.lifeboat.core.Repository;
-import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
+import io.lifeboat.core.storage.HookedBlobStore;
 import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,7 +40,24 @@ public final class CrashingBackup {
     }
 
     /** Delegates to a store and halts the JVM at the chosen write. */
-    private record Dying(BlobStore delegate, AtomicInteger writes, int crashAt, boolean after) implements BlobStore {
+    private static final class Dying extends HookedBlobStore {
+        private final AtomicInteger writes;
+        private final int crashAt;
+        private final boolean after;
+
+        Dying(BlobStore delegate, AtomicInteger writes, int crashAt, boolean after) {
+            super(delegate);
+            this.writes = writes;
+            this.crashAt = crashAt;
+            this.after = after;
+        }
+
+        /** Counts a write (printing it) and halts if it is the chosen one and not yet done. */
+        private void starting(String what) {
+            System.out.println("write " + writes.incrementAndGet() + " " + what);
+            maybeDie(false);
+        }
+
         private void maybeDie(boolean done) {
             if (done == after && writes.get() == crashAt) {
                 Runtime.getRuntime().halt(KILLED);
@@ -49,52 +66,18 @@ public final class CrashingBackup {
 
         @Override
         public boolean putIfAbsent(String name, byte[] data, int offset, int length) throws IOException {
-            System.out.println("write " + (writes.get() + 1) + " " + name);
-            writes.incrementAndGet();
-            maybeDie(false);
-            boolean created = delegate.putIfAbsent(name, data, offset, length);
+            starting(name);
+            boolean created = super.putIfAbsent(name, data, offset, length);
             maybeDie(true);
             return created;
         }
 
         @Override
         public boolean delete(String name) throws IOException {
-            System.out.println("write " + (writes.get() + 1) + " delete " + name);
-            writes.incrementAndGet();
-            maybeDie(false);
-            boolean deleted = delegate.delete(name);
+            starting("delete " + name);
+            boolean deleted = super.delete(name);
             maybeDie(true);
             return deleted;
-        }
-
-        @Override
-        public byte[] get(String name) throws IOException {
-            return delegate.get(name);
-        }
-
-        @Override
-        public byte[] get(String name, long offset, int length) throws IOException {
-            return delegate.get(name, offset, length);
-        }
-
-        @Override
-        public List<BlobInfo> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public BlobInfo stat(String name) throws IOException {
-            return delegate.stat(name);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
         }
     }
 }
