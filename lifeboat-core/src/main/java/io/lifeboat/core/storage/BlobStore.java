@@ -2,6 +2,7 @@ package io.lifeboat.core.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -28,6 +29,13 @@ import java.util.List;
  *       {@link java.io.EOFException}.</li>
  *   <li><b>Errors.</b> Every storage fault is an {@link IOException}; programmer errors
  *       (a malformed name, a negative offset) are {@link IllegalArgumentException}s.</li>
+ *   <li><b>Retention locks.</b> A blob created by
+ *       {@link #putIfAbsent(String, byte[], int, int, Instant)} with a date cannot be
+ *       deleted before that date: {@link #delete} throws {@link ObjectLockedException} and
+ *       leaves it as it is; {@link #stat} and {@link #list} report the date. A put of a
+ *       name that exists changes nothing, its lock included. A backend that cannot hold
+ *       locks says so ({@link #supportsRetention}) and refuses a put with a date rather
+ *       than store an unlocked blob.</li>
  *   <li><b>Thread safety.</b> Implementations are safe for concurrent use by many
  *       threads and by many processes (or hosts) sharing the same store.</li>
  * </ul>
@@ -48,6 +56,25 @@ public interface BlobStore extends Closeable {
      *         the name by this call
      */
     boolean putIfAbsent(String name, byte[] data, int offset, int length) throws IOException;
+
+    /**
+     * Like {@link #putIfAbsent(String, byte[], int, int)}, and if this call creates the
+     * blob, locks it against deletion until {@code retainUntil} (null: no lock).
+     *
+     * @throws UnsupportedOperationException if a date is given and the backend cannot
+     *         hold retention locks; nothing is stored then
+     */
+    default boolean putIfAbsent(String name, byte[] data, int offset, int length, Instant retainUntil) throws IOException {
+        if (retainUntil == null) {
+            return putIfAbsent(name, data, offset, length);
+        }
+        throw new UnsupportedOperationException(describe() + " cannot hold retention locks");
+    }
+
+    /** Whether {@link #putIfAbsent(String, byte[], int, int, Instant)} can lock blobs. */
+    default boolean supportsRetention() {
+        return false;
+    }
 
     /** Stores a whole array; see {@link #putIfAbsent(String, byte[], int, int)}. */
     default boolean putIfAbsent(String name, byte[] data) throws IOException {
@@ -86,6 +113,7 @@ public interface BlobStore extends Closeable {
      * Deletes a blob.
      *
      * @return {@code true} if a blob was deleted, {@code false} if none existed
+     * @throws ObjectLockedException if the blob is under a retention lock; it stays as it is
      */
     boolean delete(String name) throws IOException;
 

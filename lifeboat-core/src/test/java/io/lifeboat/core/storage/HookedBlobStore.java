@@ -60,6 +60,26 @@ public class HookedBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean putIfAbsent(String name, byte[] data, int offset, int length, java.time.Instant retainUntil)
+            throws IOException {
+        if (retainUntil == null) {
+            return putIfAbsent(name, data, offset, length);
+        }
+        synchronized (this) {
+            if (length > quota) {
+                throw new IOException("No space left on device (writing " + name + ")");
+            }
+            quota -= length;
+        }
+        return delegate.putIfAbsent(name, data, offset, length, retainUntil);
+    }
+
+    @Override
+    public boolean supportsRetention() {
+        return delegate.supportsRetention();
+    }
+
+    @Override
     public byte[] get(String name) throws IOException {
         countRead(name);
         return delegate.get(name);

@@ -5,6 +5,7 @@ import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobNames;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
+import io.lifeboat.core.storage.ObjectLockedException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,6 +20,12 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,6 +70,7 @@ public final class LocalBlobStore implements BlobStore {
     private final Path root;
     private final Path tempDirectory;
     private final boolean hardLinks;
+    private final Clock clock;
 
     /**
      * Opens an existing store.
@@ -71,13 +79,23 @@ public final class LocalBlobStore implements BlobStore {
      * @throws FileSystemException if {@code root} is not a directory
      */
     public LocalBlobStore(Path root) throws IOException {
-        this(root, true);
+        this(root, true, Clock.systemUTC());
+    }
+
+    /** Opens an existing store whose retention locks are judged by {@code clock}. */
+    public LocalBlobStore(Path root, Clock clock) throws IOException {
+        this(root, true, clock);
     }
 
     LocalBlobStore(Path root, boolean hardLinks) throws IOException {
+        this(root, hardLinks, Clock.systemUTC());
+    }
+
+    private LocalBlobStore(Path root, boolean hardLinks, Clock clock) throws IOException {
         this.root = requireDirectory(root.toAbsolutePath().normalize());
         this.tempDirectory = this.root.resolve(TEMP_DIRECTORY);
         this.hardLinks = hardLinks;
+        this.clock = clock;
     }
 
     /**
@@ -107,13 +125,26 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public boolean putIfAbsent(String name, byte[] data, int offset, int length) throws IOException {
+        return putIfAbsent(name, data, offset, length, null);
+    }
+
+    /**
+     * Stores like {@link #putIfAbsent(String, byte[], int, int)}; a blob locked until
+     * {@code retainUntil} is made read-only on disk (no write permission for anyone) with
+     * that date as its modification time, which is how {@link #stat}, {@link #list} and
+     * {@link #delete} recognise the lock: an object file without write permission is
+     * locked until its modification time. Both are set and synced before the file gets
+     * its name, so a lock is never missing from a visible blob.
+     */
+    @Override
+    public boolean putIfAbsent(String name, byte[] data, int offset, int length, Instant retainUntil) throws IOException {
         Path target = file(name);
         if (offset < 0 || length < 0 || offset > data.length - length) {
             throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside an array of " + data.length);
         }
         Path temp = tempDirectory.resolve(UUID.randomUUID() + ".part");
         try {
-            writeDurably(temp, data, offset, length);
+            writeDurably(temp, data, offset, length, retainUntil);
             createParentDirectories(target, name);
             return publish(temp, target, name);
         } finally {
@@ -121,11 +152,30 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    private void writeDurably(Path temp, byte[] data, int offset, int length) throws IOException {
+    @Override
+    public boolean supportsRetention() {
+        return true;
+    }
+
+    private void writeDurably(Path temp, byte[] data, int offset, int length, Instant retainUntil) throws IOException {
         try (FileChannel channel = openNew(temp)) {
             FileIo.writeFully(channel, data, offset, length);
+            if (retainUntil != null) {
+                Files.setLastModifiedTime(temp, FileTime.from(retainUntil));
+                Files.setPosixFilePermissions(temp, READ_ONLY);
+            }
             channel.force(true);
         }
+    }
+
+    private static final java.util.Set<PosixFilePermission> READ_ONLY = PosixFilePermissions.fromString("r--r--r--");
+
+    /** The retention date of a blob file: its modification time if no one may write it, else null. */
+    private static Instant retainUntil(PosixFileAttributes attributes) {
+        java.util.Set<PosixFilePermission> p = attributes.permissions();
+        boolean writable = p.contains(PosixFilePermission.OWNER_WRITE) || p.contains(PosixFilePermission.GROUP_WRITE)
+                || p.contains(PosixFilePermission.OTHERS_WRITE);
+        return writable ? null : attributes.lastModifiedTime().toInstant();
     }
 
     private FileChannel openNew(Path temp) throws IOException {
@@ -272,14 +322,15 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public BlobInfo stat(String name) throws IOException {
-        return new BlobInfo(name, attributes(file(name), name).size());
+        PosixFileAttributes a = attributes(file(name), name);
+        return new BlobInfo(name, a.size(), retainUntil(a));
     }
 
     /** The attributes of a blob's file; {@link NoSuchBlobException} unless it is a regular file. */
-    private static BasicFileAttributes attributes(Path file, String name) throws IOException {
-        BasicFileAttributes attributes;
+    private static PosixFileAttributes attributes(Path file, String name) throws IOException {
+        PosixFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            attributes = Files.readAttributes(file, PosixFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new NoSuchBlobException(name);
         } catch (FileSystemException e) {
@@ -330,16 +381,16 @@ public final class LocalBlobStore implements BlobStore {
         if (name.length() > MAX_NAME) {
             return;
         }
-        BasicFileAttributes attributes;
+        PosixFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+            attributes = Files.readAttributes(entry, PosixFileAttributes.class);
         } catch (NoSuchFileException e) {
             return; // deleted while listing
         }
         if (attributes.isDirectory()) {
             listDirectory(entry, name + "/", "", out);
         } else if (attributes.isRegularFile()) {
-            out.add(new BlobInfo(name, attributes.size()));
+            out.add(new BlobInfo(name, attributes.size(), retainUntil(attributes)));
         }
     }
 
@@ -363,7 +414,10 @@ public final class LocalBlobStore implements BlobStore {
     public boolean delete(String name) throws IOException {
         Path file = file(name);
         try {
-            attributes(file, name);
+            Instant until = retainUntil(attributes(file, name));
+            if (until != null && clock.instant().isBefore(until)) {
+                throw new ObjectLockedException(name, until);
+            }
             Files.delete(file);
             return true;
         } catch (NoSuchFileException e) { // includes NoSuchBlobException

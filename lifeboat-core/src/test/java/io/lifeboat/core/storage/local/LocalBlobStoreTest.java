@@ -7,11 +7,18 @@ import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.BlobStoreContractTest;
 import io.lifeboat.core.storage.NoSuchBlobException;
+import io.lifeboat.core.storage.ObjectLockedException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -175,5 +182,63 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
             List<Path> parts = all.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
             assertThat(parts).isEmpty();
         }
+    }
+
+    // ---- retention locks
+
+    /** A clock a test moves by hand. */
+    private static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-11-22T12:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aLockedBlobCannotBeDeletedBeforeItsDateNorReplacedAndIsReadOnlyOnDisk() throws Exception {
+        TestClock clock = new TestClock();
+        LocalBlobStore store = new LocalBlobStore(root, clock);
+        Instant until = clock.now.plus(Duration.ofDays(30));
+        byte[] data = "sealed pack".getBytes(StandardCharsets.UTF_8);
+        assertThat(store.supportsRetention()).isTrue();
+        assertThat(store.putIfAbsent("data/ab/ab01", data, 0, data.length, until)).isTrue();
+
+        assertThat(store.stat("data/ab/ab01").retainUntil()).isEqualTo(until);
+        assertThat(store.list("data/")).singleElement().extracting(BlobInfo::retainUntil).isEqualTo(until);
+        assertThat(Files.getPosixFilePermissions(root.resolve("data/ab/ab01"))).as("read-only on disk")
+                .noneMatch(p -> p.name().endsWith("WRITE"));
+
+        assertThatThrownBy(() -> store.delete("data/ab/ab01")).isInstanceOf(ObjectLockedException.class)
+                .hasMessageContaining(until.toString());
+        byte[] other = "ransom note".getBytes(StandardCharsets.UTF_8);
+        assertThat(store.putIfAbsent("data/ab/ab01", other, 0, other.length, null)).isFalse();
+        assertThat(store.get("data/ab/ab01")).isEqualTo(data);
+
+        clock.now = until.minusSeconds(1);
+        assertThatThrownBy(() -> store.delete("data/ab/ab01")).isInstanceOf(ObjectLockedException.class);
+        clock.now = until;
+        assertThat(store.delete("data/ab/ab01")).as("deletable once the date is reached").isTrue();
+    }
+
+    @Test
+    void blobsWithoutALockReportNoneAndDeleteAsBefore() throws Exception {
+        LocalBlobStore store = new LocalBlobStore(root, new TestClock());
+        byte[] data = {1, 2, 3};
+        store.putIfAbsent("index/cafe", data);
+        assertThat(store.stat("index/cafe").retainUntil()).isNull();
+        assertThat(store.stat("index/cafe").lockedAt(Instant.MAX)).isFalse();
+        assertThat(store.delete("index/cafe")).isTrue();
     }
 }
