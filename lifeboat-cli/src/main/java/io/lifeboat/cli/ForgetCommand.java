@@ -6,6 +6,7 @@ import io.lifeboat.core.Tombstone;
 import io.lifeboat.core.retention.GroupBy;
 import io.lifeboat.core.retention.RetentionPolicy;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,14 +87,22 @@ final class ForgetCommand extends RepoCommand {
             List<Decision> decisions = new ArrayList<>();
             if (policy == null) {
                 for (String ref : refs) {
-                    decisions.add(new Decision(repository.findSnapshot(ref), false, List.of("forget " + ref), ""));
+                    Snapshot s = repository.findSnapshot(ref);
+                    Instant locked = repository.lockedUntil(s);
+                    if (locked != null) { // refuse before forgetting any of them
+                        throw new UsageException("snapshot " + s.id().shortHex() + " is under a retention lock until "
+                                + locked + " and cannot be forgotten before then; nothing was forgotten");
+                    }
+                    decisions.add(new Decision(s, false, List.of("forget " + ref), ""));
                 }
             } else {
                 List<Snapshot> chosen = repository.snapshots().stream()
                         .filter(s -> (asset == null || asset.equals(s.asset())) && (host == null || host.equals(s.hostname())))
                         .toList();
                 for (io.lifeboat.core.retention.Decision d : policy.apply(chosen, ZoneId.systemDefault())) {
-                    decisions.add(new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString()));
+                    Instant locked = d.keep() ? null : repository.lockedUntil(d.snapshot());
+                    decisions.add(locked == null ? new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString())
+                            : new Decision(d.snapshot(), true, List.of("retention lock until " + locked), d.group().toString()));
                 }
             }
             return apply(repository, decisions);

@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.RepositoryConfig;
 import io.lifeboat.core.RepositoryExistsException;
+import io.lifeboat.core.retention.Within;
 import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,11 @@ final class InitCommand extends RepoCommand {
     @Option(names = "--pack-size", paramLabel = "MiB", description = "Target size of data packs (default: ${DEFAULT-VALUE}).")
     int packSizeMiB = RepositoryConfig.DEFAULT_PACK_SIZE / (1024 * 1024);
 
+    @Option(names = "--retention-lock", paramLabel = "DURATION", description = {
+            "Make every object immutable for DURATION after it is written (WORM), e.g. 30d, 1y:",
+            "nothing can delete or forget it before then, not even with the passphrase."})
+    String retentionLock;
+
     InitCommand(Context ctx) {
         super(ctx);
     }
@@ -32,7 +38,8 @@ final class InitCommand extends RepoCommand {
             throw new UsageException(path + " exists and is not a directory");
         }
         Repository.InitOptions options = Repository.InitOptions.defaults(hostname(), username())
-                .withKdf(kdf.params()).withPackSize(Math.multiplyExact(packSizeMiB, 1024 * 1024));
+                .withKdf(kdf.params()).withPackSize(Math.multiplyExact(packSizeMiB, 1024 * 1024))
+                .withRetentionLock(retentionLock == null ? null : Within.parse(retentionLock));
         LocalBlobStore store = LocalBlobStore.create(path);
         if (Repository.exists(store)) {
             throw new RepositoryExistsException("a repository already exists at " + path + "; nothing was changed");
@@ -44,9 +51,12 @@ final class InitCommand extends RepoCommand {
                 out.put("id", repository.config().id());
                 out.put("location", path.toString());
                 out.put("version", repository.config().version());
+                out.put("retention_lock", retentionLock == null ? null : repository.config().retentionLock().toString());
                 printJson(out);
             } else {
-                ctx.out().println("created repository " + repository.config().id().substring(0, 8) + " at " + path);
+                ctx.out().println("created repository " + repository.config().id().substring(0, 8) + " at " + path
+                        + (retentionLock == null ? "" : ", every object locked for " + repository.config().retentionLock()
+                        + " after it is written"));
                 info("Keep the passphrase safe: without it the data cannot be read back.");
             }
         } finally {

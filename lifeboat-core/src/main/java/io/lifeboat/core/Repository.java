@@ -21,6 +21,7 @@ import io.lifeboat.core.internal.format.TombstoneCodec;
 import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.internal.io.Buf;
 import io.lifeboat.core.internal.repo.ChunkIndex;
+import io.lifeboat.core.retention.Within;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
@@ -93,19 +94,34 @@ public final class Repository implements Closeable {
     }
 
     /** What {@code init} may choose. */
+    /**
+     * How {@link #init} makes a repository.
+     *
+     * @param retentionLock how long every object written stays locked against deletion
+     *        (WORM), or null for none
+     */
     public record InitOptions(ChunkerParams chunker, int packSize, KdfParams kdf, String hostname, String username,
-                              Clock clock) {
+                              Clock clock, Within retentionLock) {
+        public InitOptions(ChunkerParams chunker, int packSize, KdfParams kdf, String hostname, String username,
+                           Clock clock) {
+            this(chunker, packSize, kdf, hostname, username, clock, null);
+        }
+
         public static InitOptions defaults(String hostname, String username) {
             return new InitOptions(ChunkerParams.DEFAULT, RepositoryConfig.DEFAULT_PACK_SIZE, KdfParams.DEFAULT,
                     hostname, username, Clock.systemUTC());
         }
 
         public InitOptions withKdf(KdfParams params) {
-            return new InitOptions(chunker, packSize, params, hostname, username, clock);
+            return new InitOptions(chunker, packSize, params, hostname, username, clock, retentionLock);
         }
 
         public InitOptions withPackSize(int size) {
-            return new InitOptions(chunker, size, kdf, hostname, username, clock);
+            return new InitOptions(chunker, size, kdf, hostname, username, clock, retentionLock);
+        }
+
+        public InitOptions withRetentionLock(Within lock) {
+            return new InitOptions(chunker, packSize, kdf, hostname, username, clock, lock);
         }
 
     }
@@ -128,16 +144,23 @@ public final class Repository implements Closeable {
         MasterKey key = MasterKey.generate(random);
         byte[] id = new byte[32];
         random.nextBytes(id);
+        if (options.retentionLock() != null && !store.supportsRetention()) {
+            throw new IllegalArgumentException(store.describe() + " cannot hold retention locks; a retention-locked "
+                    + "repository needs storage that can (a local directory, S3 with Object Lock, Azure with immutability)");
+        }
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.CURRENT_VERSION, HexFormat.of().formatHex(id),
-                options.clock().instant(), options.chunker(), options.packSize());
+                options.clock().instant(), options.chunker(), options.packSize(), options.retentionLock());
+        Instant now = options.clock().instant();
         String slotId = writeKeySlot(store, KeySlot.create(passphrase, key, options.kdf(), options.hostname(),
-                options.username(), options.clock()));
+                options.username(), options.clock()), lockUntil(config, now));
         byte[] json = config.toJson();
         boolean created = false;
         try {
-            created = store.putIfAbsent(RepositoryConfig.NAME, json);
+            // The config of a locked repository is locked for good: it carries the lock.
+            created = store.putIfAbsent(RepositoryConfig.NAME, json, 0, json.length,
+                    config.retentionLock() == null ? null : now.plus(java.time.Duration.ofDays(365L * 100)));
         } finally {
-            if (!created) {
+            if (!created && config.retentionLock() == null) {
                 // Another init won the race, or the write failed: our slot wraps a master key
                 // nobody will use, and could open under the same passphrase. Remove it.
                 store.delete(KEYS + "/" + slotId);
@@ -217,11 +240,30 @@ public final class Repository implements Closeable {
         return name.substring(name.indexOf('/') + 1);
     }
 
-    private static String writeKeySlot(BlobStore store, KeySlot slot) throws IOException {
+    private static String writeKeySlot(BlobStore store, KeySlot slot, Instant retainUntil) throws IOException {
         byte[] json = slot.toJson();
         String id = Id.sha256(json).hex();
-        store.putIfAbsent(KEYS + "/" + id, json);
+        store.putIfAbsent(KEYS + "/" + id, json, 0, json.length, retainUntil);
         return id;
+    }
+
+    /** Until when an object written at {@code now} is locked, or null if the repository has no retention lock. */
+    private static Instant lockUntil(RepositoryConfig config, Instant now) {
+        return config.retentionLock() == null ? null : config.retentionLock().after(now);
+    }
+
+    /**
+     * Until when an object written now is locked against deletion (the repository's
+     * retention lock from now), or null if the repository has none.
+     */
+    public Instant retainUntil() {
+        return lockUntil(config, Instant.now());
+    }
+
+    /** Until when a stored snapshot is locked against forgetting, or null if it is not locked now. */
+    public Instant lockedUntil(Snapshot s) throws IOException {
+        BlobInfo info = store.stat(SNAPSHOTS + "/" + s.id().hex());
+        return info.lockedAt(Instant.now()) ? info.retainUntil() : null;
     }
 
     // ---- keys -----------------------------------------------------------------------
@@ -253,7 +295,7 @@ public final class Repository implements Closeable {
     /** Adds a key slot for another passphrase; returns its id. */
     public String addKey(char[] passphrase, KdfParams params, String hostname, String username, Clock clock)
             throws IOException {
-        return writeKeySlot(store, KeySlot.create(passphrase, masterKey, params, hostname, username, clock));
+        return writeKeySlot(store, KeySlot.create(passphrase, masterKey, params, hostname, username, clock), retainUntil());
     }
 
     /**
@@ -323,7 +365,9 @@ public final class Repository implements Closeable {
         w.uvarint(plaintext.length).bytes(encoded);
         byte[] sealed = envelope.seal(w.array(), 0, w.size());
         Id id = Id.sha256(sealed);
-        store.putIfAbsent(dir + "/" + id.hex(), sealed);
+        // Tombstones stay unlocked: undelete must be able to remove them, and forget refuses
+        // locked snapshots anyway.
+        store.putIfAbsent(dir + "/" + id.hex(), sealed, 0, sealed.length, dir.equals(DELETED) ? null : retainUntil());
         return id;
     }
 
@@ -591,6 +635,10 @@ public final class Repository implements Closeable {
      */
     public Tombstone forget(Snapshot s, Instant time, String hostname, String username, String reason)
             throws IOException {
+        Instant locked = lockedUntil(s);
+        if (locked != null) {
+            throw new io.lifeboat.core.storage.ObjectLockedException(SNAPSHOTS + "/" + s.id().hex(), locked);
+        }
         Tombstone t = new Tombstone(null, s.id(), time, hostname, username, reason);
         return t.withId(saveObject(DELETED, TombstoneCodec.encode(t)));
     }

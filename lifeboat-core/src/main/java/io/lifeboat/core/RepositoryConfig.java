@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.core.internal.chunk.ChunkerParams;
+import io.lifeboat.core.retention.Within;
 import java.io.IOException;
 import java.time.Instant;
 
@@ -17,7 +18,8 @@ import java.time.Instant;
  *  "chunker":{"min":524288,"avg":1048576,"max":8388608},"packSize":16777216}
  * </pre>
  */
-public record RepositoryConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize) {
+public record RepositoryConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize,
+                               Within retentionLock) {
     /** The format version this code writes and the newest it reads. */
     public static final int CURRENT_VERSION = 1;
     /** The config object's blob name. */
@@ -34,6 +36,11 @@ public record RepositoryConfig(int version, String id, Instant created, ChunkerP
         }
     }
 
+    /** A repository without a retention lock. */
+    public RepositoryConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize) {
+        this(version, id, created, chunker, packSize, null);
+    }
+
     public byte[] toJson() {
         ObjectNode o = JSON.createObjectNode();
         o.put("format", FORMAT);
@@ -45,6 +52,9 @@ public record RepositoryConfig(int version, String id, Instant created, ChunkerP
         c.put("avg", chunker.avgSize());
         c.put("max", chunker.maxSize());
         o.put("packSize", packSize);
+        if (retentionLock != null) {
+            o.put("retentionLock", retentionLock.toString());
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
         } catch (IOException e) {
@@ -81,7 +91,8 @@ public record RepositoryConfig(int version, String id, Instant created, ChunkerP
             JsonNode c = o.path("chunker");
             return new RepositoryConfig(version, o.path("id").asText(), Instant.parse(o.path("created").asText()),
                     new ChunkerParams(c.path("min").asInt(), c.path("avg").asInt(), c.path("max").asInt()),
-                    o.path("packSize").asInt());
+                    o.path("packSize").asInt(),
+                    o.hasNonNull("retentionLock") ? Within.parse(o.path("retentionLock").asText()) : null);
         } catch (RuntimeException e) {
             throw new RepositoryNotFoundException(where + ": malformed config: " + e.getMessage());
         }

@@ -46,4 +46,34 @@ class RepositoryInitTest {
             assertThat(repo.keys()).hasSize(1);
         }
     }
+
+    @Test
+    void aRetentionLockIsRefusedOnStorageThatCannotHoldOneAndNothingIsWritten() throws IOException {
+        LocalBlobStore local = LocalBlobStore.create(tmp.resolve("nolock"));
+        HookedBlobStore cannotLock = new HookedBlobStore(local) {
+            @Override
+            public boolean supportsRetention() {
+                return false;
+            }
+        };
+        Repository.InitOptions options = Repository.InitOptions.defaults("h", "u").withKdf(KdfParams.TESTING)
+                .withRetentionLock(io.lifeboat.core.retention.Within.parse("30d"));
+
+        assertThatThrownBy(() -> Repository.init(cannotLock, "pw".toCharArray(), options))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold retention locks");
+        assertThat(local.list("")).isEmpty();
+    }
+
+    @Test
+    void theLockIsRecordedInTheConfigAndReadBack() throws IOException {
+        Path dir = tmp.resolve("locked");
+        Repository.InitOptions options = Repository.InitOptions.defaults("h", "u").withKdf(KdfParams.TESTING)
+                .withRetentionLock(io.lifeboat.core.retention.Within.parse("1y6m"));
+        try (Repository r = Repository.init(LocalBlobStore.create(dir), "pw".toCharArray(), options)) {
+            assertThat(r.retainUntil()).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(500)));
+        }
+        try (Repository r = Repository.open(new LocalBlobStore(dir), "pw".toCharArray())) {
+            assertThat(r.config().retentionLock()).hasToString("1y6m");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.core.retention;
 
+import java.time.Instant;
 import java.time.ZonedDateTime;
 
 /**
@@ -99,6 +100,12 @@ public record Within(int years, int months, int weeks, int days, int hours) {
      */
     public ZonedDateTime cutoff(ZonedDateTime newest) {
         return newest.minusYears(years).minusMonths(months).minusWeeks(weeks).minusDays(days).minusHours(hours);
+    }
+
+    /** The instant this span after {@code start}, on the UTC calendar (a retention lock's end, say). */
+    public Instant after(Instant start) {
+        return start.atZone(java.time.ZoneOffset.UTC).plusYears(years).plusMonths(months).plusWeeks(weeks).plusDays(days)
+                .plusHours(hours).toInstant();
     }
 
     /** The canonical text, e.g. {@code 1y6m}: parts that are zero are left out. */

@@ -128,7 +128,7 @@ final class Packer {
             PackBuilder.Sealed pack = builder.finish(repo.envelope());
             f = uploads.submit(() -> {
                 try {
-                    repo.store().putIfAbsent(Packs.name(pack.id()), pack.bytes(), 0, pack.length());
+                    repo.store().putIfAbsent(Packs.name(pack.id()), pack.bytes(), 0, pack.length(), repo.retainUntil());
                     recycle(pack.bytes()); // stored: nothing reads the bytes any more
                     sink.stored(pack);
                 } catch (IOException e) {
