@@ -108,4 +108,21 @@ class RetentionLockTest {
         assertThat(r.err()).contains("5min");
         assertThat(other.repo.resolve("config")).doesNotExist();
     }
+
+    @Test
+    void theLockCanBeRaisedButNeverLowered() throws Exception {
+        assertThat(cli.ok("retention", "show").out()).contains("retention lock 30d");
+        Cli.Result lower = cli.run("retention", "raise", "7d");
+        assertThat(lower.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(lower.err()).contains("only be raised");
+
+        cli.ok("retention", "raise", "1y");
+        assertThat(cli.ok("retention", "show").out()).contains("retention lock 1y");
+        Files.writeString(data.resolve("config.yaml"), "lr: 0.03\n");
+        String third = JSON.readTree(cli.ok("backup", "--json", data.toString()).out()).get("snapshot").asText();
+        BlobInfo snapshot = new LocalBlobStore(cli.repo).stat("snapshots/" + third);
+        assertThat(snapshot.retainUntil()).isAfter(Instant.now().plus(Duration.ofDays(360)));
+        assertThat(cli.run("retention", "raise", "60d").code()).as("below the raised lock").isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("check", "--without-key").out()).doesNotContain("unexpected object");
+    }
 }

@@ -64,6 +64,8 @@ public final class Repository implements Closeable {
     public static final String SNAPSHOTS = "snapshots";
     /** Tombstones: the marks of soft-deleted snapshots. */
     public static final String DELETED = "deleted";
+    /** Raised retention locks (each locked for good; the largest, with the config's, holds). */
+    public static final String POLICY = "policy";
     public static final String DATA = "data";
 
     private final BlobStore store;
@@ -83,9 +85,13 @@ public final class Repository implements Closeable {
      */
     static final long TREE_CACHE_BYTES = 8L * 1024 * 1024;
 
+    /** The retention lock in force: the config's or a larger raised one; null for none. */
+    private volatile Within retentionLock;
+
     private Repository(BlobStore store, RepositoryConfig config, MasterKey masterKey, String keyId) {
         this.store = store;
         this.config = config;
+        this.retentionLock = config.retentionLock();
         this.masterKey = masterKey;
         this.keyId = keyId;
         this.envelope = new Envelope(masterKey.dataKey());
@@ -223,7 +229,9 @@ public final class Repository implements Closeable {
             }
             try {
                 MasterKey key = slot.unwrap(passphrase);
-                return new Repository(store, config, key, slotIdOf(info.name()));
+                Repository repo = new Repository(store, config, key, slotIdOf(info.name()));
+                repo.loadRaisedLocks();
+                return repo;
             } catch (io.lifeboat.core.internal.crypto.WrongPassphraseException e) {
                 // try the next slot
             }
@@ -257,7 +265,60 @@ public final class Repository implements Closeable {
      * retention lock from now), or null if the repository has none.
      */
     public Instant retainUntil() {
-        return lockUntil(config, Instant.now());
+        Within lock = retentionLock;
+        return lock == null ? null : lock.after(Instant.now());
+    }
+
+    /** The retention lock in force (the config's, or a larger raised one), or null. */
+    public Within retentionLock() {
+        return retentionLock;
+    }
+
+    /** Far enough ahead to mean "for good" to any storage. */
+    private static final java.time.Duration FOR_GOOD = java.time.Duration.ofDays(365L * 100);
+    /** Spans are compared by where they end from one fixed instant (months differ in length). */
+    private static final Instant SPAN_REFERENCE = Instant.parse("2000-01-01T00:00:00Z");
+
+    private static boolean longer(Within a, Within b) {
+        return b == null || a.after(SPAN_REFERENCE).isAfter(b.after(SPAN_REFERENCE));
+    }
+
+    /**
+     * Raises the retention lock to {@code lock} for every object written from now on. Only
+     * upward: the new lock is stored as an object locked for good, and the largest of them
+     * and the config's is the one in force, so no later write can lower it.
+     *
+     * @throws IllegalArgumentException if {@code lock} is not longer than the lock in force,
+     *         or the storage cannot hold locks
+     */
+    public void raiseRetentionLock(Within lock, Instant now) throws IOException {
+        if (!longer(lock, retentionLock)) {
+            throw new IllegalArgumentException("a retention lock can only be raised: " + lock + " is not longer than "
+                    + retentionLock + ", the lock in force");
+        }
+        if (!store.supportsRetention()) {
+            throw new IllegalArgumentException(store.describe() + " cannot hold retention locks");
+        }
+        byte[] json = ("{\"version\":1,\"retentionLock\":\"" + lock + "\",\"time\":\"" + now + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        saveObject(POLICY, json, now.plus(FOR_GOOD));
+        retentionLock = lock;
+    }
+
+    /** Takes the largest readable raised lock into force. A policy object that cannot be read raises nothing. */
+    private void loadRaisedLocks() throws IOException {
+        for (Id id : listObjects(POLICY)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(loadObject(POLICY, id));
+                Within w = Within.parse(o.path("retentionLock").asText());
+                if (longer(w, retentionLock)) {
+                    retentionLock = w;
+                }
+            } catch (IntegrityException | IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                // damaged or foreign: check reports it; it cannot lower the lock either way
+            }
+        }
     }
 
     /** Until when a stored snapshot is locked against forgetting, or null if it is not locked now. */
@@ -360,14 +421,18 @@ public final class Repository implements Closeable {
      * under {@code dir/<sha256 of the sealed bytes>}.
      */
     public Id saveObject(String dir, byte[] plaintext) throws IOException {
+        // Tombstones stay unlocked: undelete must be able to remove them, and forget refuses
+        // locked snapshots anyway.
+        return saveObject(dir, plaintext, dir.equals(DELETED) ? null : retainUntil());
+    }
+
+    private Id saveObject(String dir, byte[] plaintext, Instant retainUntil) throws IOException {
         byte[] encoded = BlobCodec.encode(plaintext, 0, plaintext.length);
         ByteWriter w = new ByteWriter(encoded.length + 10);
         w.uvarint(plaintext.length).bytes(encoded);
         byte[] sealed = envelope.seal(w.array(), 0, w.size());
         Id id = Id.sha256(sealed);
-        // Tombstones stay unlocked: undelete must be able to remove them, and forget refuses
-        // locked snapshots anyway.
-        store.putIfAbsent(dir + "/" + id.hex(), sealed, 0, sealed.length, dir.equals(DELETED) ? null : retainUntil());
+        store.putIfAbsent(dir + "/" + id.hex(), sealed, 0, sealed.length, retainUntil);
         return id;
     }
 

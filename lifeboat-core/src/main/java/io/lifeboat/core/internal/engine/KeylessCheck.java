@@ -55,7 +55,7 @@ public final class KeylessCheck {
                     snapshots++;
                     toRead.add(b);
                 }
-                case "index", "keys", "deleted" -> toRead.add(b);
+                case "index", "keys", "deleted", "policy" -> toRead.add(b);
                 default -> infos.add("unexpected object " + b.name() + " (not part of a Lifeboat repository)");
             }
         }
@@ -77,7 +77,7 @@ public final class KeylessCheck {
         }
         return switch (dir) {
             case "data" -> name.equals(Packs.name(Id.fromHex(last))) ? "data" : "";
-            case "index", "snapshots", "keys", "deleted" -> name.equals(dir + "/" + last) ? dir : "";
+            case "index", "snapshots", "keys", "deleted", "policy" -> name.equals(dir + "/" + last) ? dir : "";
             default -> "";
         };
     }
