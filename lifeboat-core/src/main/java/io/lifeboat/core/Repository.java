@@ -158,7 +158,7 @@ public final class Repository implements Closeable {
                 options.clock().instant(), options.chunker(), options.packSize(), options.retentionLock());
         Instant now = options.clock().instant();
         String slotId = writeKeySlot(store, KeySlot.create(passphrase, key, options.kdf(), options.hostname(),
-                options.username(), options.clock()), lockUntil(config, now));
+                options.username(), options.clock()).forRepository(config.id()), lockUntil(config, now));
         byte[] json = config.toJson();
         boolean created = false;
         try {
@@ -226,6 +226,9 @@ public final class Repository implements Closeable {
                 readable++;
             } catch (IOException e) {
                 continue; // a damaged slot cannot open it; another may
+            }
+            if (slot.repository() != null && !slot.repository().equals(config.id())) {
+                continue; // left by an init that lost a race: it wraps another repository's key
             }
             try {
                 MasterKey key = slot.unwrap(passphrase);
@@ -356,7 +359,8 @@ public final class Repository implements Closeable {
     /** Adds a key slot for another passphrase; returns its id. */
     public String addKey(char[] passphrase, KdfParams params, String hostname, String username, Clock clock)
             throws IOException {
-        return writeKeySlot(store, KeySlot.create(passphrase, masterKey, params, hostname, username, clock), retainUntil());
+        return writeKeySlot(store, KeySlot.create(passphrase, masterKey, params, hostname, username, clock)
+                .forRepository(config.id()), retainUntil());
     }
 
     /**

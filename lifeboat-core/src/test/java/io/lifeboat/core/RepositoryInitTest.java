@@ -76,4 +76,30 @@ class RepositoryInitTest {
             assertThat(r.config().retentionLock()).hasToString("1y6m");
         }
     }
+
+    /**
+     * A locked key slot left by an init that lost a race (same passphrase, another master
+     * key) is never the one that opens the repository: each slot names its repository.
+     */
+    @Test
+    void aSlotMadeForAnotherRepositoryNeverOpensThisOne() throws IOException {
+        Path dir = tmp.resolve("raced");
+        char[] pass = "same passphrase".toCharArray();
+        Id saved;
+        try (Repository r = Repository.init(LocalBlobStore.create(dir), pass,
+                Repository.InitOptions.defaults("h", "u").withKdf(KdfParams.TESTING))) {
+            saved = r.saveObject(Repository.INDEX, new byte[] {1, 2, 3});
+        }
+        LocalBlobStore store = new LocalBlobStore(dir);
+        for (int i = 0; i < 8; i++) {
+            io.lifeboat.core.internal.crypto.KeySlot loser = io.lifeboat.core.internal.crypto.KeySlot.create(pass,
+                    io.lifeboat.core.internal.crypto.MasterKey.generate(new java.security.SecureRandom()), KdfParams.TESTING,
+                    "h", "u", java.time.Clock.systemUTC()).forRepository("another repository " + i);
+            byte[] json = loser.toJson();
+            store.putIfAbsent(Repository.KEYS + "/" + Id.sha256(json).hex(), json);
+        }
+        try (Repository r = Repository.open(store, pass)) {
+            assertThat(r.loadObject(Repository.INDEX, saved)).containsExactly(1, 2, 3);
+        }
+    }
 }

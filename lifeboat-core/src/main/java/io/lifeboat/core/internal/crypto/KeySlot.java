@@ -88,9 +88,17 @@ public final class KeySlot {
     private final KdfParams params;
     private final byte[] salt;
     private final byte[] wrappedKey;
+    /** The id of the repository the slot was made for, or null (slots written before it was recorded). */
+    private final String repository;
 
     private KeySlot(String id, Instant created, String hostname, String username, KdfParams params, byte[] salt,
             byte[] wrappedKey) {
+        this(id, created, hostname, username, params, salt, wrappedKey, null);
+    }
+
+    private KeySlot(String id, Instant created, String hostname, String username, KdfParams params, byte[] salt,
+            byte[] wrappedKey, String repository) {
+        this.repository = repository;
         this.id = id;
         this.created = created;
         this.hostname = hostname;
@@ -160,6 +168,20 @@ public final class KeySlot {
     }
 
     /** This slot as JSON (UTF-8, pretty-printed); see the class comment for the layout. */
+    /**
+     * This slot, recording that it belongs to the repository {@code repositoryId}: a slot
+     * left behind by an {@code init} that lost a race to another (and could not be removed
+     * because it is locked) must not open the winner's repository with a foreign key.
+     */
+    public KeySlot forRepository(String repositoryId) {
+        return new KeySlot(id, created, hostname, username, params, salt, wrappedKey, Objects.requireNonNull(repositoryId));
+    }
+
+    /** The id of the repository the slot was made for, or null if it does not say. */
+    public String repository() {
+        return repository;
+    }
+
     public byte[] toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
@@ -174,6 +196,9 @@ public final class KeySlot {
         kdf.put("parallelism", params.parallelism());
         kdf.put("salt", Base64.getEncoder().encodeToString(salt));
         root.put("key", Base64.getEncoder().encodeToString(wrappedKey));
+        if (repository != null) {
+            root.put("repository", repository);
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
@@ -205,7 +230,11 @@ public final class KeySlot {
         KdfParams params = kdfParams(kdf);
         byte[] salt = base64(kdf, "salt", SALT_LENGTH);
         byte[] wrapped = base64(root, "key", WRAPPED_LENGTH);
-        return new KeySlot(id, created, hostname, username, params, salt, wrapped);
+        JsonNode repo = root.get("repository");
+        if (repo != null && !repo.isTextual()) {
+            throw new MalformedKeySlotException("key slot's repository is not a string");
+        }
+        return new KeySlot(id, created, hostname, username, params, salt, wrapped, repo == null ? null : repo.asText());
     }
 
     /** The slot's id: 32 lower-case hex digits. */
