@@ -124,5 +124,18 @@ class RetentionLockTest {
         assertThat(snapshot.retainUntil()).isAfter(Instant.now().plus(Duration.ofDays(360)));
         assertThat(cli.run("retention", "raise", "60d").code()).as("below the raised lock").isEqualTo(ExitCodes.USAGE);
         assertThat(cli.run("check", "--without-key").out()).doesNotContain("unexpected object");
+
+        // A raised lock that cannot be read is damage: it may have raised the lock in force.
+        Path policy;
+        try (java.util.stream.Stream<Path> p = Files.list(cli.repo.resolve("policy"))) {
+            policy = p.findFirst().orElseThrow();
+        }
+        policy.toFile().setWritable(true); // as the attacker with file access would
+        byte[] bytes = Files.readAllBytes(policy);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(policy, bytes);
+        Cli.Result check = cli.run("check");
+        assertThat(check.code()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(check.out() + check.err()).contains("retention policy");
     }
 }

@@ -73,6 +73,7 @@ public final class CheckEngine {
         checkPacksExist(packSizes, indexed);
         List<Snapshot> snapshots = loadSnapshots(snapshotIds);
         checkTombstones(snapshotIds);
+        checkPolicies();
         walkSnapshots(snapshots);
         if (options.readData()) {
             readPacks(packSizes, indexed);
@@ -167,6 +168,17 @@ public final class CheckEngine {
      * Every tombstone opens; one naming a snapshot that is not there (pruned, or listed
      * after the snapshots were) is information, not damage: it deletes nothing.
      */
+    /** Every raised retention lock opens: one that cannot be read may have raised the lock, so it is damage. */
+    private void checkPolicies() throws IOException {
+        for (Id id : repo.listObjects(Repository.POLICY)) {
+            try {
+                repo.loadObject(Repository.POLICY, id);
+            } catch (IntegrityException e) {
+                errors.add("retention policy " + e.getMessage() + " (the lock it raised may not be in force)");
+            }
+        }
+    }
+
     private void checkTombstones(List<Id> snapshotIds) throws IOException {
         Set<Id> present = new HashSet<>(snapshotIds);
         for (Tombstone t : repo.tombstones(e -> errors.add("tombstone " + e.getMessage()))) {
