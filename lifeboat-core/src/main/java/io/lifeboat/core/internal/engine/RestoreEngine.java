@@ -95,6 +95,8 @@ public final class RestoreEngine {
     private final List<FileJob> jobs = new ArrayList<>();
     private final Set<Path> ready = new HashSet<>();
     private final Set<Path> createdDirs = new HashSet<>();
+    /** The identity (device and inode) of each directory restore created, to recognise it in the metadata phase. */
+    private final Map<Path, Object> dirKeys = new HashMap<>();
     /**
      * Directories restore created where new entries get the effective group: no
      * set-group-id bit inherited from their parent (their own modes come last).
@@ -134,6 +136,8 @@ public final class RestoreEngine {
         final Path path;
         /** Where the content is written until it is complete and verified. */
         final Path partial;
+        /** The partial file's identity (device and inode), which the renamed file keeps. */
+        volatile Object fileKey;
         final AtomicInteger pending = new AtomicInteger();
         final AtomicReference<String> damage = new AtomicReference<>();
         volatile String salvagedTo;
@@ -159,6 +163,14 @@ public final class RestoreEngine {
 
     public RestoreEngine(Repository repo, RestoreOptions options) {
         this(repo, options, ByteBudget.DEFAULT);
+    }
+
+    /** Runs between putting files in place and applying metadata: for tests that play another process. */
+    private Runnable beforeMetadata = () -> { };
+
+    RestoreEngine beforeMetadata(Runnable hook) {
+        this.beforeMetadata = hook;
+        return this;
     }
 
     /** With a byte budget for pack data in memory (tests use a small one). */
@@ -209,6 +221,7 @@ public final class RestoreEngine {
             progress.filesTotal = files - filesConflicted;
             fetchAll();
             finish();
+            beforeMetadata.run();
             applyMetadata();
         } finally {
             removePartials(); // after an abort, no half-written file is left behind
@@ -383,6 +396,7 @@ public final class RestoreEngine {
                 boolean inheritsGroup = !plainDirs.contains(p.getParent()) && setGroupId(p.getParent());
                 Files.createDirectory(p); // fails if anything appeared there meanwhile
                 createdDirs.add(p);
+                dirKeys.put(p, Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
                 if (!inheritsGroup) {
                     plainDirs.add(p);
                 }
@@ -446,6 +460,7 @@ public final class RestoreEngine {
     private FileJob planFile(Node node, Path target) throws IOException {
         FileJob job = new FileJob(target);
         createPartial(job.partial, node.size());
+        job.fileKey = Files.readAttributes(job.partial, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         jobs.add(job);
         List<Write> writes = new ArrayList<>(node.chunks().size());
         long offset = 0;
@@ -769,9 +784,34 @@ public final class RestoreEngine {
                 .thenComparing(Comparator.comparingInt(Meta::depth).reversed()));
         for (Meta m : metadata) {
             if (m.job() == null || !m.job().damaged()) {
+                Object key = m.job() != null ? m.job().fileKey : dirKeys.get(m.path());
+                if (m.node().type() != NodeType.SYMLINK && !stillOurs(m.path(), key)) {
+                    conflicts.add(new RestoreResult.Conflict(m.path().toString(),
+                            "replaced by something else while restoring (a link, say): its mode, owner and times were not applied"));
+                    continue;
+                }
                 apply(m.path(), m.node());
             }
         }
+    }
+
+    /**
+     * Whether {@code p} is still the file or directory restore created there: not a link,
+     * and the same device and inode. The JDK changes a mode through a symbolic link even when
+     * told not to follow links (it opens the path without {@code O_NOFOLLOW} to
+     * {@code fchmod} it), so a link planted in place of a restored entry would otherwise
+     * have restore, often running as root, change the mode of whatever it points to. A
+     * replacement between this check and the change remains possible; it is a window of
+     * microseconds instead of the whole restore.
+     */
+    private static boolean stillOurs(Path p, Object key) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return !a.isSymbolicLink() && key != null && key.equals(a.fileKey());
     }
 
     /**

@@ -3,12 +3,14 @@ package io.lifeboat.core.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lifeboat.core.Repository;
+import io.lifeboat.core.RestoreOptions;
 import io.lifeboat.core.RestoreResult;
 import io.lifeboat.core.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,36 @@ class RestoreSafetyTest {
             assertThat((int) Files.getAttribute(f, "unix:gid", LinkOption.NOFOLLOW_LINKS)).as(e.getKey()).isEqualTo(e.getValue()[1]);
         }
         assertThat((int) Files.getAttribute(back.resolve("sub"), "unix:gid")).isEqualTo(5678);
+    }
+
+    /**
+     * Someone swaps a restored file for a link to a file outside the target between the
+     * content and the metadata phase: restore must not change that file's mode (the JDK's
+     * no-follow chmod follows links), and reports the swap.
+     */
+    @Test
+    void aFileSwappedForALinkBeforeItsMetadataIsLeftAloneAndItsTargetUntouched() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("swap"));
+        Path secret = Files.writeString(src.resolve("secret.key"), "private\n");
+        Files.setAttribute(secret, "unix:mode", 0644); // restore will want 0644
+        Path victim = Files.writeString(tmp.resolve("shadow"), "root:x:0\n");
+        Files.setAttribute(victim, "unix:mode", 0600);
+        Path target = tmp.resolve("target");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Path restoredSecret = TestRepos.restored(target, src).resolve("secret.key");
+            RestoreResult r = new RestoreEngine(repo, new RestoreOptions(target, List.of(), 2)).beforeMetadata(() -> {
+                try {
+                    Files.delete(restoredSecret);
+                    Files.createSymbolicLink(restoredSecret, victim);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).run(s);
+            assertThat(r.conflicts()).extracting(RestoreResult.Conflict::path).contains(restoredSecret.toString());
+        }
+        assertThat((int) Files.getAttribute(victim, "unix:mode") & 07777).as("the link's target keeps its mode").isEqualTo(0600);
+        assertThat(victim).hasContent("root:x:0");
     }
 
     @Test
