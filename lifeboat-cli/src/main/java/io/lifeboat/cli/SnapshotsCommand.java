@@ -2,10 +2,16 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.storage.BlobInfo;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,12 +52,26 @@ final class SnapshotsCommand extends RepoCommand {
                     shown.add(s);
                 }
             }
+            Map<String, Instant> locks = lockDates(repository);
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();
-                shown.forEach(s -> out.add(toJson(s)));
+                for (Snapshot s : shown) {
+                    Map<String, Object> o = toJson(s);
+                    Instant until = locks.get(s.id().hex());
+                    o.put("locked_until", until == null ? null : until.toString());
+                    out.add(o);
+                }
                 printJson(out);
             } else {
                 printTable(shown);
+                if (!locks.isEmpty() && !shown.isEmpty()) {
+                    Instant first = shown.stream().map(s -> locks.get(s.id().hex())).filter(Objects::nonNull)
+                            .min(Comparator.naturalOrder()).orElse(null);
+                    if (first != null) {
+                        ctx.out().println("under a retention lock: the first of them unlocks at " + first
+                                + " (--json gives each date)");
+                    }
+                }
             }
             for (String d : damaged) {
                 ctx.err().println("damaged snapshot (not listed): " + d);
@@ -61,7 +81,7 @@ final class SnapshotsCommand extends RepoCommand {
     }
 
     private int listDeleted(Repository repository, SortedMap<String, String> wanted, List<String> damaged)
-            throws java.io.IOException {
+            throws IOException {
         List<Repository.Deleted> shown = new ArrayList<>();
         for (Repository.Deleted d : repository.deletedSnapshots(e -> damaged.add(e.getMessage()))) {
             if (matches(d.snapshot(), wanted)) {
@@ -96,6 +116,18 @@ final class SnapshotsCommand extends RepoCommand {
             ctx.err().println("damaged object (not listed): " + d);
         }
         return damaged.isEmpty() ? ExitCodes.OK : ExitCodes.INTEGRITY;
+    }
+
+    /** Snapshot id (hex) -> the date its object's retention lock ends, for snapshots locked now. */
+    private static Map<String, Instant> lockDates(Repository repository) throws IOException {
+        Map<String, Instant> out = new HashMap<>();
+        Instant now = Instant.now();
+        for (BlobInfo b : repository.store().list(Repository.SNAPSHOTS + "/")) {
+            if (b.lockedAt(now)) {
+                out.put(b.name().substring(b.name().lastIndexOf('/') + 1), b.retainUntil());
+            }
+        }
+        return out;
     }
 
     private boolean matches(Snapshot s, SortedMap<String, String> wanted) {

@@ -42,6 +42,16 @@ class RetentionLockTest {
     }
 
     @Test
+    void snapshotsShowUntilWhenEachIsLocked() throws Exception {
+        JsonNode list = JSON.readTree(cli.ok("snapshots", "--json").out());
+        for (JsonNode s : list) {
+            Instant until = Instant.parse(s.get("locked_until").asText());
+            assertThat(until).isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
+        }
+        assertThat(cli.ok("snapshots").out()).contains("under a retention lock");
+    }
+
+    @Test
     void everyObjectIsLockedForTheDurationAndTheConfigForGood() throws Exception {
         Instant now = Instant.now();
         LocalBlobStore store = new LocalBlobStore(cli.repo);
