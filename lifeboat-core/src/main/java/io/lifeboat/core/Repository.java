@@ -277,6 +277,8 @@ public final class Repository implements Closeable {
         return retentionLock;
     }
 
+    /** Reads and writes raised-lock objects (format section 5.1). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper POLICY_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     /** Far enough ahead to mean "for good" to any storage. */
     private static final java.time.Duration FOR_GOOD = java.time.Duration.ofDays(365L * 100);
     /** Spans are compared by where they end from one fixed instant (months differ in length). */
@@ -302,9 +304,11 @@ public final class Repository implements Closeable {
         if (!store.supportsRetention()) {
             throw new IllegalArgumentException(store.describe() + " cannot hold retention locks");
         }
-        byte[] json = ("{\"version\":1,\"retentionLock\":\"" + lock + "\",\"time\":\"" + now + "\"}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        saveObject(POLICY, json, now.plus(FOR_GOOD));
+        com.fasterxml.jackson.databind.node.ObjectNode o = POLICY_JSON.createObjectNode();
+        o.put("version", 1);
+        o.put("retentionLock", lock.toString());
+        o.put("time", now.toString());
+        saveObject(POLICY, POLICY_JSON.writeValueAsBytes(o), now.plus(FOR_GOOD));
         retentionLock = lock;
     }
 
@@ -312,8 +316,7 @@ public final class Repository implements Closeable {
     private void loadRaisedLocks() throws IOException {
         for (Id id : listObjects(POLICY)) {
             try {
-                com.fasterxml.jackson.databind.JsonNode o = new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree(loadObject(POLICY, id));
+                com.fasterxml.jackson.databind.JsonNode o = POLICY_JSON.readTree(loadObject(POLICY, id));
                 Within w = Within.parse(o.path("retentionLock").asText());
                 if (longer(w, retentionLock)) {
                     retentionLock = w;
