@@ -14,6 +14,7 @@ import io.lifeboat.core.internal.format.ByteReader;
 import io.lifeboat.core.internal.format.ByteWriter;
 import io.lifeboat.core.internal.format.CorruptObjectException;
 import io.lifeboat.core.internal.format.IndexFile;
+import io.lifeboat.core.internal.format.MaintenanceJson;
 import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.SnapshotCodec;
@@ -67,6 +68,10 @@ public final class Repository implements Closeable {
     /** Raised retention locks (each locked for good; the largest, with the config's, holds). */
     public static final String POLICY = "policy";
     public static final String DATA = "data";
+    /** Markers of running backups and prunes (format section 18.1). */
+    public static final String SESSIONS = "sessions";
+    /** Prune plans: what a prune marked for deletion (format section 18.2). */
+    public static final String PRUNE = "prune";
 
     private final BlobStore store;
     private final RepositoryConfig config;
@@ -75,7 +80,7 @@ public final class Repository implements Closeable {
     private final Envelope envelope;
     private final ChunkIdHasher hasher;
     private final FastCdc chunker;
-    private final ChunkIndex index = new ChunkIndex();
+    private volatile ChunkIndex index = new ChunkIndex();
     private final Set<Id> loadedIndexes = ConcurrentHashMap.newKeySet();
     private final TreeCache treeCache = new TreeCache(TREE_CACHE_BYTES);
     /**
@@ -429,8 +434,9 @@ public final class Repository implements Closeable {
      */
     public Id saveObject(String dir, byte[] plaintext) throws IOException {
         // Tombstones stay unlocked: undelete must be able to remove them, and forget refuses
-        // locked snapshots anyway.
-        return saveObject(dir, plaintext, dir.equals(DELETED) ? null : retainUntil());
+        // locked snapshots anyway. Session markers and prune plans are removed when done.
+        boolean transientObject = dir.equals(DELETED) || dir.equals(SESSIONS) || dir.equals(PRUNE);
+        return saveObject(dir, plaintext, transientObject ? null : retainUntil());
     }
 
     private Id saveObject(String dir, byte[] plaintext, Instant retainUntil) throws IOException {
@@ -583,6 +589,20 @@ public final class Repository implements Closeable {
      * could not be read (the caller decides whether that is fatal).
      */
     public List<IntegrityException> loadIndex() throws IOException {
+        return loadIndex((id, file) -> { });
+    }
+
+    /**
+     * Like {@link #loadIndex()}, and hands each index file newly loaded to {@code loaded}
+     * (on the calling thread, after its entries are in the index). Also takes the packs of
+     * the pending prune plans as {@linkplain ChunkIndex#doom doomed}.
+     */
+    public List<IntegrityException> loadIndex(java.util.function.BiConsumer<Id, IndexFile> loaded) throws IOException {
+        Set<Id> doomed = new java.util.HashSet<>();
+        for (MaintenanceJson.PrunePlan plan : prunePlans(e -> { })) {
+            doomed.addAll(plan.packs());
+        }
+        index.doom(doomed);
         List<Id> ids = listObjects(INDEX);
         ids.removeIf(loadedIndexes::contains);
         List<IntegrityException> damaged = new ArrayList<>();
@@ -610,6 +630,7 @@ public final class Repository implements Closeable {
                     futures.set(i, null);
                     file.packs().values().forEach(index::addAll);
                     loadedIndexes.add(ids.get(i));
+                    loaded.accept(ids.get(i), file);
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable cause = e.getCause();
                     String name = INDEX + "/" + ids.get(i).hex();
@@ -641,9 +662,63 @@ public final class Repository implements Closeable {
 
     /** Writes an index file for the given packs; returns its id. */
     public Id saveIndex(Map<Id, List<PackEntry>> packs) throws IOException {
-        Id id = saveObject(INDEX, new IndexFile(packs, List.of()).encode());
+        return saveIndex(packs, List.of());
+    }
+
+    /** Writes an index file for the given packs that replaces the index files {@code superseded}; returns its id. */
+    public Id saveIndex(Map<Id, List<PackEntry>> packs, List<Id> superseded) throws IOException {
+        Id id = saveObject(INDEX, new IndexFile(packs, superseded).encode());
         loadedIndexes.add(id);
         return id;
+    }
+
+    /**
+     * Forgets the index held in memory (and the trees read through it), so that the next
+     * {@link #loadIndex} reads every index file afresh: for maintenance that has changed
+     * the index files and must see only what is stored now.
+     */
+    public void resetIndex() {
+        index = new ChunkIndex();
+        loadedIndexes.clear();
+        treeCache.clear();
+    }
+
+    // ---- maintenance objects ----------------------------------------------------------
+
+    /** Every readable prune plan, oldest first; a damaged one is handed to {@code damaged} and skipped. */
+    public List<MaintenanceJson.PrunePlan> prunePlans(java.util.function.Consumer<IntegrityException> damaged)
+            throws IOException {
+        List<MaintenanceJson.PrunePlan> out = new ArrayList<>();
+        for (Id id : listObjects(PRUNE)) {
+            try {
+                out.add(MaintenanceJson.decodePlan(id, loadObject(PRUNE, id)));
+            } catch (CorruptObjectException e) {
+                damaged.accept(new IntegrityException(PRUNE + "/" + id.hex(), e.getMessage(), e));
+            } catch (IntegrityException e) {
+                damaged.accept(e);
+            }
+        }
+        out.sort(Comparator.comparing(MaintenanceJson.PrunePlan::time));
+        return out;
+    }
+
+    /** Every readable session marker; a damaged one is handed to {@code damaged} and skipped. */
+    public List<MaintenanceJson.SessionMarker> sessionMarkers(java.util.function.Consumer<IntegrityException> damaged)
+            throws IOException {
+        List<MaintenanceJson.SessionMarker> out = new ArrayList<>();
+        for (Id id : listObjects(SESSIONS)) {
+            try {
+                out.add(MaintenanceJson.decodeSession(id, loadObject(SESSIONS, id)));
+            } catch (CorruptObjectException e) {
+                damaged.accept(new IntegrityException(SESSIONS + "/" + id.hex(), e.getMessage(), e));
+            } catch (IntegrityException e) {
+                // Deleted between the listing and the read (the session ended or refreshed): not damage.
+                if (!(e.getCause() instanceof NoSuchBlobException)) {
+                    damaged.accept(e);
+                }
+            }
+        }
+        return out;
     }
 
     // ---- snapshots ---------------------------------------------------------------
@@ -873,6 +948,12 @@ public final class Repository implements Closeable {
 
         synchronized long bytes() {
             return bytes;
+        }
+
+        synchronized void clear() {
+            trees.clear();
+            sizes.clear();
+            bytes = 0;
         }
 
         synchronized int size() {

@@ -10,6 +10,7 @@ import io.lifeboat.core.internal.chunk.Chunk;
 import io.lifeboat.core.internal.chunk.Chunker;
 import io.lifeboat.core.internal.codec.BlobCodec;
 import io.lifeboat.core.internal.format.BlobType;
+import io.lifeboat.core.internal.format.MaintenanceJson;
 import io.lifeboat.core.internal.format.Node;
 import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackBuilder;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +115,8 @@ public final class BackupEngine {
      * its pack is indexed, which keeps the set as small as the data in flight.
      */
     private final Set<Id> claimed = ConcurrentHashMap.newKeySet();
+    /** This backup's announcement to prunes, from the start of {@link #run} to its end. */
+    private Session session;
     /** Arrays of chunks in flight and readers' buffers, recycled (see {@link BufferPool}). */
     private final BufferPool chunkBuffers;
     /** Each worker's buffers for the encoded and the sealed form of the blob it stores. */
@@ -172,7 +176,19 @@ public final class BackupEngine {
 
     /** Runs the backup and stores the snapshot. */
     public Snapshot run() throws IOException {
+        // Announced before the index and the prune plans are read: a prune that plans after
+        // this sees the session and waits for it (format section 18).
+        session = Session.begin(repo, "backup", options.hostname(), options.username(), options.clock());
+        try {
+            return runInSession();
+        } finally {
+            session.close();
+        }
+    }
+
+    private Snapshot runInSession() throws IOException {
         Instant start = options.clock().instant();
+        Set<Id> plansKnown = new HashSet<>(repo.listObjects(Repository.PRUNE));
         for (IntegrityException e : repo.loadIndex()) {
             // Its chunks look absent, so they are stored again: wasteful, never wrong.
             warn(e.objectName(), "index file unreadable; data it lists is stored again");
@@ -196,11 +212,32 @@ public final class BackupEngine {
             Snapshot snapshot = new Snapshot(null, start, options.hostname(), options.username(), snapshotPaths(),
                     options.tags(), options.asset(), options.kind(), parent == null ? null : parent.id(), root,
                     "lifeboat " + Version.VERSION, summary(Duration.between(start, end)));
+            session.ensureAlive();
+            checkClockAgainstNewPlans(plansKnown);
             return repo.saveSnapshot(snapshot);
         } finally {
             readers.shutdownNow();
             cpu.shutdownNow();
             uploads.shutdownNow();
+        }
+    }
+
+    /**
+     * A prune plan that appeared during the backup was made after the backup's session
+     * began, so the prune waits for this session before it deletes anything, as long as
+     * the two hosts' clocks agree within {@link PruneEngine#DEFAULT_MAX_CLOCK_SKEW}: a
+     * plan that looks older than the session by more than that means they do not, and
+     * the prune may not wait. Nothing is committed then.
+     */
+    private void checkClockAgainstNewPlans(Set<Id> known) throws IOException {
+        for (MaintenanceJson.PrunePlan plan : repo.prunePlans(e -> { })) {
+            if (!known.contains(plan.id())
+                    && session.start().isAfter(plan.time().plus(PruneEngine.DEFAULT_MAX_CLOCK_SKEW))) {
+                throw new IOException("this host's clock is more than " + PruneEngine.DEFAULT_MAX_CLOCK_SKEW.toMinutes()
+                        + " minutes ahead of " + plan.hostname() + ", which planned a prune at " + plan.time()
+                        + " that this backup began before; nothing was committed. Synchronise the clocks (NTP) and"
+                        + " run the backup again");
+            }
         }
     }
 
@@ -497,7 +534,7 @@ public final class BackupEngine {
             return false;
         }
         for (Id c : parentNode.chunks()) {
-            if (!repo.index().contains(c)) {
+            if (!repo.index().reusable(c)) {
                 return false;
             }
         }
@@ -655,10 +692,10 @@ public final class BackupEngine {
      * failed because the id was still claimed.
      */
     private boolean claim(Id id) {
-        if (repo.index().contains(id) || !claimed.add(id)) {
+        if (repo.index().reusable(id) || !claimed.add(id)) {
             return false;
         }
-        if (repo.index().contains(id)) {
+        if (repo.index().reusable(id)) {
             claimed.remove(id);
             return false;
         }
@@ -726,6 +763,7 @@ public final class BackupEngine {
     // ---- index -------------------------------------------------------------------
 
     private void stored(PackBuilder.Sealed pack) throws IOException {
+        session.refreshIfDue();
         repo.index().addAll(pack.entries());
         for (PackEntry e : pack.entries()) {
             claimed.remove(e.id()); // indexed now: see claim()

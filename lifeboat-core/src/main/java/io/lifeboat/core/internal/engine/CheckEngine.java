@@ -7,6 +7,7 @@ import io.lifeboat.core.IntegrityException;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.Tombstone;
+import io.lifeboat.core.internal.format.MaintenanceJson;
 import io.lifeboat.core.internal.format.Node;
 import io.lifeboat.core.internal.format.Node.NodeType;
 import io.lifeboat.core.internal.format.PackEntry;
@@ -74,6 +75,7 @@ public final class CheckEngine {
         List<Snapshot> snapshots = loadSnapshots(snapshotIds);
         checkTombstones(snapshotIds);
         checkPolicies();
+        checkMaintenance();
         walkSnapshots(snapshots);
         if (options.readData()) {
             readPacks(packSizes, indexed);
@@ -164,10 +166,6 @@ public final class CheckEngine {
         return out;
     }
 
-    /**
-     * Every tombstone opens; one naming a snapshot that is not there (pruned, or listed
-     * after the snapshots were) is information, not damage: it deletes nothing.
-     */
     /** Every raised retention lock opens: one that cannot be read may have raised the lock, so it is damage. */
     private void checkPolicies() throws IOException {
         for (Id id : repo.listObjects(Repository.POLICY)) {
@@ -179,6 +177,30 @@ public final class CheckEngine {
         }
     }
 
+    /**
+     * Prune plans and session markers open. Pending plans and running (or abandoned)
+     * sessions are information: a prune carries the plans out and removes dead markers.
+     */
+    private void checkMaintenance() throws IOException {
+        for (MaintenanceJson.PrunePlan p : repo.prunePlans(e -> errors.add("prune plan " + e.getMessage()
+                + " (ignored by prune and backups: nothing it lists is deleted)"))) {
+            infos.add("prune plan " + p.id().shortHex() + " made at " + p.time() + " on " + p.hostname() + ": "
+                    + p.packs().size() + " packs and " + p.snapshots().size()
+                    + " snapshots to delete at a later prune");
+        }
+        java.time.Instant now = java.time.Instant.now();
+        for (MaintenanceJson.SessionMarker m : Session.list(repo)) {
+            infos.add(Session.alive(m, now, PruneEngine.DEFAULT_MAX_CLOCK_SKEW)
+                    ? "a " + m.kind() + " on " + m.hostname() + " has been running since " + m.start()
+                    : "session marker of a " + m.kind() + " on " + m.hostname() + " that began at " + m.start()
+                            + " and ended without removing it (a prune removes it)");
+        }
+    }
+
+    /**
+     * Every tombstone opens; one naming a snapshot that is not there (pruned, or listed
+     * after the snapshots were) is information, not damage: it deletes nothing.
+     */
     private void checkTombstones(List<Id> snapshotIds) throws IOException {
         Set<Id> present = new HashSet<>(snapshotIds);
         for (Tombstone t : repo.tombstones(e -> errors.add("tombstone " + e.getMessage()))) {

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -66,14 +67,72 @@ public final class ChunkIndex {
         }
     }
 
-    /** Where the blob is stored, or null. */
-    public PackEntry get(Id id) {
-        int entry = find(id);
-        return entry < 0 ? null : entry(entry, id);
+    /**
+     * Packs a prune plan marked for deletion (format section 18): readers take another
+     * copy of a blob when there is one, and backups do not reuse blobs only they hold.
+     */
+    private volatile Set<Id> doomed = Set.of();
+
+    /** Marks the packs of the pending prune plans; replaces the earlier set. */
+    public void doom(Set<Id> packs) {
+        doomed = Set.copyOf(packs);
     }
 
+    /** The packs of pending prune plans, as last set by {@link #doom}. */
+    public Set<Id> doomed() {
+        return doomed;
+    }
+
+    /**
+     * Where the blob is stored, or null. Of several copies, one in a pack no prune plan
+     * marked is preferred.
+     */
+    public PackEntry get(Id id) {
+        int entry = find(id);
+        if (entry < 0) {
+            return null;
+        }
+        PackEntry first = entry(entry, id);
+        Set<Id> d = doomed;
+        if (d.isEmpty() || !d.contains(first.pack())) {
+            return first;
+        }
+        List<PackEntry> more = copies.get(id);
+        if (more != null) {
+            for (PackEntry e : more) {
+                if (!d.contains(e.pack())) {
+                    return e;
+                }
+            }
+        }
+        return first;
+    }
+
+    /** Whether any index lists the blob, in whatever pack. */
     public boolean contains(Id id) {
         return find(id) >= 0;
+    }
+
+    /**
+     * Whether a backup may reference the blob instead of storing it: some copy is in a
+     * pack that no pending prune plan marked for deletion.
+     */
+    public boolean reusable(Id id) {
+        int entry = find(id);
+        if (entry < 0) {
+            return false;
+        }
+        Set<Id> d = doomed;
+        return d.isEmpty() || !d.contains(get(id).pack());
+    }
+
+    /**
+     * The blob's entry number: dense, from 0 to {@link #size()} - 1 in the order blobs were
+     * first added (the position in {@link #all}); -1 if the blob is not indexed. For bit
+     * sets over the blobs.
+     */
+    public int ordinal(Id id) {
+        return find(id);
     }
 
     /** Number of blobs (not copies). */
@@ -81,7 +140,7 @@ public final class ChunkIndex {
         return table.size();
     }
 
-    /** One entry per blob: the copy reads use, in the order the blobs were first added. */
+    /** One entry per blob: its first copy, in the order the blobs were first added. */
     public Collection<PackEntry> all() {
         return new Entries(table.size(), List.of());
     }
