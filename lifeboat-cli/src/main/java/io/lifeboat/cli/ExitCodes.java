@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.core.IntegrityException;
+import io.lifeboat.core.RepositoryBusyException;
 import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.SnapshotNotFoundException;
 import io.lifeboat.core.WrongPassphraseException;
@@ -26,6 +27,9 @@ public final class ExitCodes {
     public static int of(Throwable t) {
         if (t instanceof WrongPassphraseException) {
             return WRONG_PASSPHRASE;
+        }
+        if (t instanceof RepositoryBusyException) {
+            return LOCKED;
         }
         if (t instanceof IntegrityException || t instanceof NoSuchBlobException) {
             // A stored object that is referenced but missing is damage, not bad input.

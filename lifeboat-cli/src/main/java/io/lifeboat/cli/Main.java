@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Disaster recovery for AI systems: encrypted, deduplicated snapshots of data, models and config.",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
                 RestoreCommand.class, CheckCommand.class, StatsCommand.class, KeyCommand.class, QuickstartCommand.class,
-                ForgetCommand.class, UndeleteCommand.class, RepairCommand.class, RetentionCommand.class,
+                ForgetCommand.class, UndeleteCommand.class, PruneCommand.class, RepairCommand.class, RetentionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 repository locked,",
                 "            10 damaged data found, 12 wrong passphrase."})

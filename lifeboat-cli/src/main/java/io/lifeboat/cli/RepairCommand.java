@@ -37,7 +37,19 @@ final class RepairCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (Repository repository = openRepository()) {
-                IndexRepair.Report r = new IndexRepair(repository, threads).run(dryRun);
+                // Not alongside a prune: it could index a pack the prune is deleting.
+                io.lifeboat.core.internal.engine.Session session = dryRun ? null
+                        : io.lifeboat.core.internal.engine.PruneEngine.beginExclusive(repository, "repair", hostname(),
+                                username(), java.time.Clock.systemUTC(),
+                                io.lifeboat.core.internal.engine.PruneEngine.DEFAULT_MAX_CLOCK_SKEW);
+                IndexRepair.Report r;
+                try {
+                    r = new IndexRepair(repository, threads).run(dryRun);
+                } finally {
+                    if (session != null) {
+                        session.close();
+                    }
+                }
                 if (json) {
                     Map<String, Object> o = new LinkedHashMap<>();
                     o.put("dry_run", dryRun);

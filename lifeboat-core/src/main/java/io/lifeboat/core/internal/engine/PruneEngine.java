@@ -161,12 +161,10 @@ public final class PruneEngine {
      */
     public Report run() throws IOException {
         Session session = options.dryRun() ? null
-                : Session.begin(repo, "prune", options.hostname(), options.username(), options.clock());
+                : beginExclusive(repo, "prune", options.hostname(), options.username(), options.clock(),
+                        options.maxClockSkew());
         try {
             List<SessionMarker> sessions = Session.list(repo);
-            if (session != null) {
-                refuseIfAnotherPrune(session, sessions);
-            }
             Instant now = options.clock().instant();
             List<Waiting> waiting = new ArrayList<>();
             List<PrunePlan> due = new ArrayList<>();
@@ -193,20 +191,40 @@ public final class PruneEngine {
 
     // ---- sessions ------------------------------------------------------------------
 
-    /** Two prunes at once would each delete what the other still counts on: the one that began later backs off. */
-    private void refuseIfAnotherPrune(Session mine, List<SessionMarker> sessions) throws RepositoryBusyException {
-        Instant now = options.clock().instant();
-        for (SessionMarker m : sessions) {
-            if (!m.kind().equals("prune") || m.session().equals(mine.id())
-                    || !Session.alive(m, now, options.maxClockSkew())) {
-                continue;
+    /** Session kinds that rewrite or delete the index: at most one of them runs at a time. */
+    static boolean maintenance(String kind) {
+        return kind.equals("prune") || kind.equals("repair");
+    }
+
+    /**
+     * Begins a maintenance session of {@code kind} ({@code prune}, {@code repair}) that no
+     * other maintenance session runs alongside: two prunes at once would each delete what
+     * the other still counts on, and a repair could index a pack a prune is deleting. Of
+     * two that start together, the one that began later (or, at the same instant, has the
+     * larger session id) backs off.
+     *
+     * @throws RepositoryBusyException if another live maintenance session began first
+     */
+    public static Session beginExclusive(Repository repo, String kind, String hostname, String username, Clock clock,
+                                         Duration maxClockSkew) throws IOException {
+        Session mine = Session.begin(repo, kind, hostname, username, clock);
+        try {
+            Instant now = clock.instant();
+            for (SessionMarker m : Session.list(repo)) {
+                if (!maintenance(m.kind()) || m.session().equals(mine.id()) || !Session.alive(m, now, maxClockSkew)) {
+                    continue;
+                }
+                boolean theirsFirst = m.start().isBefore(mine.start())
+                        || (m.start().equals(mine.start()) && m.session().compareTo(mine.id()) < 0);
+                if (theirsFirst) {
+                    throw new RepositoryBusyException("a " + m.kind() + " is running on " + m.hostname() + " (by "
+                            + m.username() + ", since " + m.start() + "); try again when it has finished");
+                }
             }
-            boolean theirsFirst = m.start().isBefore(mine.start())
-                    || (m.start().equals(mine.start()) && m.session().compareTo(mine.id()) < 0);
-            if (theirsFirst) {
-                throw new RepositoryBusyException("another prune is running on " + m.hostname() + " (by " + m.username()
-                        + ", since " + m.start() + "); try again when it has finished");
-            }
+            return mine;
+        } catch (IOException | RuntimeException e) {
+            mine.close();
+            throw e;
         }
     }
 
@@ -218,7 +236,7 @@ public final class PruneEngine {
                     + " min); due from " + horizon;
         }
         for (SessionMarker m : sessions) {
-            if (!m.kind().equals("prune") && Session.alive(m, now, options.maxClockSkew()) && !m.start().isAfter(horizon)) {
+            if (!maintenance(m.kind()) && Session.alive(m, now, options.maxClockSkew()) && !m.start().isAfter(horizon)) {
                 return "a " + m.kind() + " on " + m.hostname() + " that began at " + m.start()
                         + ", before the plan, is still running";
             }
@@ -551,6 +569,10 @@ public final class PruneEngine {
         Set<Id> expired = st.expired();
         BitSet marked = st.referenced(expired);
         Set<Id> pending = st.index.doomed(); // planned already, by plans not yet carried out
+        Set<Id> newlyExpired = new LinkedHashSet<>(expired);
+        for (PrunePlan p : repo.prunePlans(e -> { })) {
+            p.snapshots().forEach(newlyExpired::remove);
+        }
         Map<Id, long[]> usage = new HashMap<>(); // pack -> {used bytes, unused bytes}
         for (PackEntry e : st.index.allCopies()) {
             boolean used = marked.get(st.index.ordinal(e.id())) && st.index.get(e.id()).equals(e);
@@ -589,12 +611,12 @@ public final class PruneEngine {
         for (Id pack : repack) {
             freed += st.packs.get(pack).size() - usage.get(pack)[0];
         }
-        if (delete.isEmpty() && repack.isEmpty() && expired.isEmpty()) {
+        if (delete.isEmpty() && repack.isEmpty() && newlyExpired.isEmpty()) {
             return new Planned(null, 0, 0, 0, 0, 0, unusedKept);
         }
         if (options.dryRun()) {
-            return new Planned(null, delete.size() + repack.size(), freed, repack.size(), repackedBytes, expired.size(),
-                    unusedKept);
+            return new Planned(null, delete.size() + repack.size(), freed, repack.size(), repackedBytes,
+                    newlyExpired.size(), unusedKept);
         }
         Set<Id> repacked = repack.isEmpty() ? Set.of() : repack(st, marked, repack);
         if (repacked.size() < repack.size()) {
@@ -607,13 +629,13 @@ public final class PruneEngine {
         }
         List<Id> packs = new ArrayList<>(delete);
         packs.addAll(repacked);
-        if (packs.isEmpty() && expired.isEmpty()) {
+        if (packs.isEmpty() && newlyExpired.isEmpty()) {
             return new Planned(null, 0, 0, 0, 0, 0, unusedKept);
         }
         PrunePlan plan = new PrunePlan(null, st.now, options.hostname(), options.username(), packs,
-                new ArrayList<>(expired));
+                new ArrayList<>(newlyExpired));
         Id id = repo.saveObject(Repository.PRUNE, MaintenanceJson.encode(plan));
-        return new Planned(id, packs.size(), freed, repacked.size(), repackedBytes, expired.size(), unusedKept);
+        return new Planned(id, packs.size(), freed, repacked.size(), repackedBytes, newlyExpired.size(), unusedKept);
     }
 
     /**
