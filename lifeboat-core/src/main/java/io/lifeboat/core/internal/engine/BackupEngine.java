@@ -763,7 +763,12 @@ public final class BackupEngine {
     // ---- index -------------------------------------------------------------------
 
     private void stored(PackBuilder.Sealed pack) throws IOException {
-        session.refreshIfDue();
+        try {
+            session.refreshIfDue();
+        } catch (IOException e) {
+            // Tried again at the next pack and by the session's timer; should it keep
+            // failing, the backup refuses to commit (Session.ensureAlive).
+        }
         repo.index().addAll(pack.entries());
         for (PackEntry e : pack.entries()) {
             claimed.remove(e.id()); // indexed now: see claim()
