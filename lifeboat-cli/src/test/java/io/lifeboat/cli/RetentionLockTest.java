@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.core.Id;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Tombstone;
+import io.lifeboat.core.internal.format.TombstoneCodec;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.ObjectLockedException;
 import io.lifeboat.core.storage.local.LocalBlobStore;
@@ -75,6 +79,7 @@ class RetentionLockTest {
      */
     @Test
     void ransomwareWithThePassphraseCannotDestroyTheHistory() throws Exception {
+        List<BlobInfo> packsBefore = new LocalBlobStore(cli.repo).list("data/");
         Cli.Result forget = cli.run("forget", first);
         assertThat(forget.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(forget.err()).contains("retention lock until");
@@ -89,6 +94,24 @@ class RetentionLockTest {
         Cli.Result removeKey = cli.run("key", "remove", key);
         assertThat(removeKey.code()).isNotZero();
         assertThat(removeKey.err()).contains("retention lock");
+
+        // Past forget's refusal: a tombstone written straight through the repository API,
+        // then prunes with no grace period, no repacking threshold and no clock margin.
+        try (Repository repo = Repository.open(new LocalBlobStore(cli.repo),
+                "correct horse battery staple".toCharArray())) {
+            Tombstone t = new Tombstone(null, Id.fromHex(first), Instant.now(), "attacker", "attacker", "ransom");
+            repo.saveObject(Repository.DELETED, TombstoneCodec.encode(t));
+        }
+        for (int i = 0; i < 2; i++) {
+            JsonNode pruned = JSON.readTree(cli.ok("prune", "--json", "--grace", "0d", "--max-waste", "0",
+                    "--max-clock-skew", "0s").out());
+            assertThat(pruned.at("/planned/snapshots_expired").asInt()).as("a locked snapshot never expires").isZero();
+            assertThat(pruned.at("/planned/packs_to_delete").asInt()).isZero();
+            assertThat(pruned.get("warnings")).as("prune tried no delete the storage refused").isEmpty();
+        }
+        assertThat(new LocalBlobStore(cli.repo).list("data/")).as("prune deleted no locked pack")
+                .hasSameSizeAs(packsBefore);
+        cli.ok("undelete", first);
 
         LocalBlobStore store = new LocalBlobStore(cli.repo);
         byte[] ransom = "pay 10 BTC".getBytes(StandardCharsets.UTF_8);
