@@ -429,9 +429,8 @@ public final class PruneEngine {
         // Keep every planned pack that holds the only surviving copy of a marked blob: the
         // snapshot of a backup that was running when the plan was made may reference it.
         int kept = 0;
-        List<PackEntry> firsts = new ArrayList<>(st.index.all());
         for (int ord = marked.nextSetBit(0); ord >= 0; ord = marked.nextSetBit(ord + 1)) {
-            List<PackEntry> copies = st.index.copiesOf(firsts.get(ord).id());
+            List<PackEntry> copies = st.index.copiesOf(st.index.id(ord));
             boolean survives = false;
             for (PackEntry c : copies) {
                 if (!doomed.contains(c.pack()) && st.packs.containsKey(c.pack())) {

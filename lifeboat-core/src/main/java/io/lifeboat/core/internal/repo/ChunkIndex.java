@@ -135,6 +135,14 @@ public final class ChunkIndex {
         return find(id);
     }
 
+    /** The id of the blob with entry number {@code ordinal} (see {@link #ordinal}). */
+    public Id id(int ordinal) {
+        if (ordinal < 0 || ordinal >= table.size()) {
+            throw new IndexOutOfBoundsException(ordinal);
+        }
+        return Id.ofWords(table.word(ordinal, 0), table.word(ordinal, 1), table.word(ordinal, 2), table.word(ordinal, 3));
+    }
+
     /** Number of blobs (not copies). */
     public int size() {
         return table.size();
@@ -146,14 +154,15 @@ public final class ChunkIndex {
     }
 
     /**
-     * Every indexed copy of one blob, the one {@link #get} returns first; empty if the
-     * blob is in no index. Readers fall back to the others when the first is damaged.
+     * Every indexed copy of one blob, the one {@link #get} returns first (copies in packs
+     * a prune plan marked come last); empty if the blob is in no index. Readers fall back to the others when the first is damaged.
      */
     public List<PackEntry> copiesOf(Id id) {
-        PackEntry first = get(id);
-        if (first == null) {
+        int entry = find(id);
+        if (entry < 0) {
             return List.of();
         }
+        PackEntry first = entry(entry, id);
         List<PackEntry> more = copies.get(id);
         if (more == null) {
             return List.of(first);
@@ -161,6 +170,10 @@ public final class ChunkIndex {
         List<PackEntry> out = new ArrayList<>(more.size() + 1);
         out.add(first);
         out.addAll(more);
+        Set<Id> d = doomed;
+        if (!d.isEmpty()) {
+            out.sort(java.util.Comparator.comparing(e -> d.contains(e.pack()))); // stable: undoomed copies first
+        }
         return out;
     }
 

@@ -41,6 +41,29 @@ class ChunkIndexTest {
     }
 
     @Test
+    void copiesInPacksAPrunePlanMarkedAreReadLastAndNotReused() {
+        ChunkIndex index = new ChunkIndex();
+        PackEntry inA = new PackEntry(id(1), BlobType.DATA, id(9), 0, 10, 5);
+        PackEntry inB = new PackEntry(id(2), BlobType.DATA, id(9), 40, 10, 5);
+        PackEntry onlyInA = new PackEntry(id(1), BlobType.DATA, id(8), 10, 10, 5);
+        index.add(inA);
+        index.add(onlyInA);
+        index.add(inB);
+        index.doom(java.util.Set.of(id(1)));
+        assertThat(index.get(id(9))).isEqualTo(inB);
+        assertThat(index.copiesOf(id(9))).containsExactly(inB, inA);
+        assertThat(index.reusable(id(9))).isTrue();
+        assertThat(index.get(id(8))).as("the only copy is still read").isEqualTo(onlyInA);
+        assertThat(index.contains(id(8))).isTrue();
+        assertThat(index.reusable(id(8))).as("but a backup stores it again").isFalse();
+        assertThat(index.id(index.ordinal(id(8)))).isEqualTo(id(8));
+        assertThat(index.ordinal(id(7))).isEqualTo(-1);
+        index.doom(java.util.Set.of());
+        assertThat(index.get(id(9))).isEqualTo(inA);
+        assertThat(index.reusable(id(8))).isTrue();
+    }
+
+    @Test
     void copiesOfListsEveryCopyOfOneBlobWithTheReadCopyFirst() {
         ChunkIndex index = new ChunkIndex();
         PackEntry inA = new PackEntry(id(1), BlobType.DATA, id(9), 0, 10, 5);
