@@ -456,20 +456,12 @@ public final class PruneEngine {
             int[] rewritten = compactionSize(st, doomed);
             return new Carried(planIds, doomed.size(), bytes, kept, dropped.size(), rewritten[0], rewritten[1]);
         }
-        // Index first, so that no index file names a pack once it is gone; then what
-        // references packs (snapshots), then the packs; the plans last, so that an
-        // interrupted run is simply carried out again.
+        // What references packs first (the expired snapshots, then their tombstones), so
+        // that no snapshot is left whose trees the index no longer names; then the index,
+        // so that no index file names a pack once it is gone; then the packs; the plans
+        // last, so that an interrupted run is simply carried out again.
+        removeSnapshots(st, dropped, plannedSnapshots);
         int[] compacted = compact(st, doomed);
-        if (!dropped.isEmpty()) {
-            for (Id s : dropped) {
-                deleteIfUnlocked(Repository.SNAPSHOTS + "/" + s.hex());
-            }
-            for (Tombstone t : repo.tombstones(e -> { })) {
-                if (dropped.contains(t.snapshot())) {
-                    deleteIfUnlocked(Repository.DELETED + "/" + t.id().hex());
-                }
-            }
-        }
         progress.accept("deleting " + doomed.size() + " packs");
         for (Id pack : doomed) {
             deleteIfUnlocked(Packs.name(pack));
@@ -478,6 +470,25 @@ public final class PruneEngine {
             repo.store().delete(Repository.PRUNE + "/" + plan.hex());
         }
         return new Carried(planIds, doomed.size(), bytes, kept, dropped.size(), compacted[0], compacted[1]);
+    }
+
+    /**
+     * Deletes the dropped snapshots, then their tombstones, and the tombstones of planned
+     * snapshots that are gone already (a run interrupted between a snapshot and its
+     * tombstone): nothing else would ever remove those.
+     */
+    private void removeSnapshots(State st, Set<Id> dropped, Set<Id> planned) throws IOException {
+        for (Id s : dropped) {
+            deleteIfUnlocked(Repository.SNAPSHOTS + "/" + s.hex());
+        }
+        Set<Id> present = new HashSet<>();
+        st.snapshots.forEach(s -> present.add(s.id()));
+        for (Tombstone t : repo.tombstones(e -> { })) {
+            boolean gone = planned.contains(t.snapshot()) && !present.contains(t.snapshot());
+            if (dropped.contains(t.snapshot()) || gone) {
+                deleteIfUnlocked(Repository.DELETED + "/" + t.id().hex());
+            }
+        }
     }
 
     private void deleteIfUnlocked(String name) throws IOException {

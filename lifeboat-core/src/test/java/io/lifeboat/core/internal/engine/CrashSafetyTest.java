@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,19 +97,6 @@ class CrashSafetyTest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
-
     /** The repository checks clean and each snapshot restores to one of the versions backed up. */
     private void assertConsistent(Path repoDir, List<Map<String, String>> versions, String when) throws IOException {
         try (Repository repo = TestRepos.reopen(repoDir)) {
@@ -133,7 +119,7 @@ class CrashSafetyTest {
         Map<String, String> v2 = TestRepos.describe(source);
 
         Path counting = tmp.resolve("counting");
-        copyTree(repoDir, counting);
+        TestRepos.copyTree(repoDir, counting);
         Run full = crashingBackup(counting, Integer.MAX_VALUE, "before");
         assertThat(full.exit()).as(full.output()).isZero();
         int writes = full.writes().size();
@@ -163,7 +149,7 @@ class CrashSafetyTest {
         Path repoDir = tmp.resolve("repo");
         backUpVersion1ThenWriteVersion2(repoDir);
         Path pristine = tmp.resolve("pristine");
-        copyTree(repoDir, pristine);
+        TestRepos.copyTree(repoDir, pristine);
         long fromScratch;
         try (Repository repo = TestRepos.reopen(pristine)) {
             fromScratch = TestRepos.backup(repo, source).summary().blobsAdded();
@@ -172,7 +158,7 @@ class CrashSafetyTest {
         // Kill the backup just before its last index file: every pack it stored since the
         // previous index file (here: all of them) is in the repository but named by no index.
         Path counting = tmp.resolve("counting");
-        copyTree(repoDir, counting);
+        TestRepos.copyTree(repoDir, counting);
         List<String> writes = crashingBackup(counting, Integer.MAX_VALUE, "before").writes();
         List<String> indexWrites = writes.stream().filter(w -> w.contains(" index/")).toList();
         assertThat(indexWrites).as("the backup writes an index file").isNotEmpty();
