@@ -4,9 +4,7 @@ import io.lifeboat.core.Repository;
 import io.lifeboat.core.RepositoryConfig;
 import io.lifeboat.core.RepositoryExistsException;
 import io.lifeboat.core.retention.Within;
-import io.lifeboat.core.storage.local.LocalBlobStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.lifeboat.core.storage.BlobStore;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,28 +31,24 @@ final class InitCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        Path path = location();
-        if (Files.exists(path) && !Files.isDirectory(path)) {
-            throw new UsageException(path + " exists and is not a directory");
-        }
         Repository.InitOptions options = Repository.InitOptions.defaults(hostname(), username())
                 .withKdf(kdf.params()).withPackSize(Math.multiplyExact(packSizeMiB, 1024 * 1024))
                 .withRetentionLock(retentionLock == null ? null : Within.parse(retentionLock));
-        LocalBlobStore store = LocalBlobStore.create(path);
+        BlobStore store = createStore(retentionLock != null);
         if (Repository.exists(store)) {
-            throw new RepositoryExistsException("a repository already exists at " + path + "; nothing was changed");
+            throw new RepositoryExistsException("a repository already exists at " + store.describe() + "; nothing was changed");
         }
         char[] pass = passphrase(true);
         try (Repository repository = Repository.init(store, pass, options)) {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("id", repository.config().id());
-                out.put("location", path.toString());
+                out.put("location", store.describe());
                 out.put("version", repository.config().version());
                 out.put("retention_lock", retentionLock == null ? null : repository.config().retentionLock().toString());
                 printJson(out);
             } else {
-                ctx.out().println("created repository " + repository.config().id().substring(0, 8) + " at " + path
+                ctx.out().println("created repository " + repository.config().id().substring(0, 8) + " at " + store.describe()
                         + (retentionLock == null ? "" : ", every object locked for " + repository.config().retentionLock()
                         + " after it is written"));
                 info("Keep the passphrase safe: without it the data cannot be read back.");

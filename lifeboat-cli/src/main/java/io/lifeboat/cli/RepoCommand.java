@@ -5,7 +5,7 @@ import io.lifeboat.core.Repository;
 import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.storage.BlobStore;
-import io.lifeboat.core.storage.local.LocalBlobStore;
+import io.lifeboat.core.storage.BlobStores;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 
@@ -46,23 +48,53 @@ abstract class RepoCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** The repository location, or a usage error. */
-    protected Path location() {
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "Endpoint of an S3-compatible store (default: $AWS_ENDPOINT_URL_S3, then $AWS_ENDPOINT_URL).")
+    String s3Endpoint;
+
+    @Option(names = "--s3-path-style", description = "Address buckets by path, not by host name (automatic for an IP address or localhost).")
+    boolean s3PathStyle;
+
+    /** The repository URL as given (a path, file:/path, s3://..., azure://...), or a usage error. */
+    protected String location() {
         String url = repo != null ? repo : ctx.env("LIFEBOAT_REPO");
         if (url == null) {
             throw new UsageException("no repository given: use --repo or set LIFEBOAT_REPO");
         }
-        return RepositoryUrls.localPath(url);
+        if (url.isEmpty()) {
+            throw new UsageException("empty repository path");
+        }
+        return url;
+    }
+
+    /** Backend options from the command line. */
+    protected Map<String, String> storeOptions() {
+        Map<String, String> o = new HashMap<>();
+        if (s3Endpoint != null) {
+            o.put("s3-endpoint", s3Endpoint);
+        }
+        if (s3PathStyle) {
+            o.put("s3-path-style", "true");
+        }
+        return o;
     }
 
     /** Opens the store of an existing repository. */
     protected BlobStore openStore() throws IOException {
-        Path path = location();
-        if (!Files.isDirectory(path)) {
-            throw new RepositoryNotFoundException("no Lifeboat repository at " + path
-                    + (Files.exists(path) ? " (not a directory)" : " (no such directory)"));
+        try {
+            return BlobStores.open(location(), ctx.env(), storeOptions(), false, false);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        return new LocalBlobStore(path);
+    }
+
+    /** Opens the store for a new repository, making its directory, bucket or container if need be. */
+    protected BlobStore createStore(boolean retentionLocks) throws IOException {
+        try {
+            return BlobStores.open(location(), ctx.env(), storeOptions(), true, retentionLocks);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** Opens and unlocks the repository. */

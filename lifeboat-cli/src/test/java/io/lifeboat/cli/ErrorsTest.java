@@ -187,12 +187,16 @@ class ErrorsTest {
     }
 
     @Test
-    void anS3UrlIsAUsageErrorSayingTheBackendIsMissing() {
-        Cli.Result r = run("snapshots", "--repo", "s3://bucket/prefix");
+    void aUrlOfAnUnknownSchemeIsAUsageErrorSayingTheBackendIsMissing() {
+        Cli.Result r = run("snapshots", "--repo", "gs://bucket/prefix");
 
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("s3://bucket/prefix").containsIgnoringCase("S3");
+        assertThat(r.err()).contains("no storage backend for gs://");
         assertThat(r.err().lines().count()).isEqualTo(1);
+
+        Cli.Result withCredentials = run("snapshots", "--repo", "s3://AKIAEXAMPLE:secret@bucket/prefix");
+        assertThat(withCredentials.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(withCredentials.err()).contains("carry no credentials").doesNotContain("secret");
     }
 
     /** Runs a command and asserts that neither passphrase shows in its output. */
