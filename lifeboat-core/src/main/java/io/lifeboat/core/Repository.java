@@ -595,15 +595,27 @@ public final class Repository implements Closeable {
     /**
      * Like {@link #loadIndex()}, and hands each index file newly loaded to {@code loaded}
      * (on the calling thread, after its entries are in the index). Also takes the packs of
-     * the pending prune plans as {@linkplain ChunkIndex#doom doomed}.
+     * the pending prune plans as {@linkplain ChunkIndex#doom doomed}. If an index file
+     * loaded earlier is no longer stored (a prune compacted the index, and may have deleted
+     * packs), the index held in memory is dropped and read again whole. Loads on one
+     * instance take turns, so that one never adds what it read to an index another has
+     * just dropped.
      */
-    public List<IntegrityException> loadIndex(java.util.function.BiConsumer<Id, IndexFile> loaded) throws IOException {
+    public synchronized List<IntegrityException> loadIndex(java.util.function.BiConsumer<Id, IndexFile> loaded)
+            throws IOException {
         Set<Id> doomed = new java.util.HashSet<>();
         for (MaintenanceJson.PrunePlan plan : prunePlans(e -> { })) {
             doomed.addAll(plan.packs());
         }
-        index.doom(doomed);
+        Set<Id> known = Set.copyOf(loadedIndexes);
         List<Id> ids = listObjects(INDEX);
+        if (!new java.util.HashSet<>(ids).containsAll(known)) {
+            // An index file read before is gone: a prune rewrote the index files naming the
+            // packs it deleted. What is in memory may still name those packs (and a backup
+            // would reuse their blobs), so everything is read again.
+            resetIndex();
+        }
+        index.doom(doomed);
         ids.removeIf(loadedIndexes::contains);
         List<IntegrityException> damaged = new ArrayList<>();
         if (ids.isEmpty()) {
@@ -677,7 +689,7 @@ public final class Repository implements Closeable {
      * {@link #loadIndex} reads every index file afresh: for maintenance that has changed
      * the index files and must see only what is stored now.
      */
-    public void resetIndex() {
+    public synchronized void resetIndex() {
         index = new ChunkIndex();
         loadedIndexes.clear();
         treeCache.clear();

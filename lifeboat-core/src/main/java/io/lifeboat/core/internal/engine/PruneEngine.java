@@ -47,8 +47,9 @@ import java.util.function.Consumer;
  * every blob they reference. Packs holding no marked blob, and packs no index lists, are
  * to be deleted; packs whose unused share is above the waste threshold have their used
  * blobs copied into new packs (indexed at once) and are to be deleted too. Snapshots past
- * their grace period are to be removed. The plan is stored under {@code prune/}; nothing
- * is deleted. From then on, backups do not reuse blobs that only planned packs hold.
+ * their grace period are to be removed. The plan is stored under {@code prune/}, stamped
+ * with the time it is stored; nothing is deleted. From then on, backups do not reuse
+ * blobs that only planned packs hold.
  *
  * <p><b>Phase 2 (carry out), in a later run.</b> Once the plan is older than the allowed
  * clock skew and every backup session that may have begun before the plan (by the clocks)
@@ -291,6 +292,20 @@ public final class PruneEngine {
 
         State() throws IOException {
             now = options.clock().instant();
+            // Snapshots before the index: a backup stores its index files before its
+            // snapshot, so every snapshot read here has its blobs in the index read next.
+            // The other way round, a backup committing in between leaves a snapshot whose
+            // blobs seem to be in no index.
+            List<IntegrityException> badSnapshots = new ArrayList<>();
+            snapshots = repo.allSnapshots(badSnapshots::add);
+            if (!badSnapshots.isEmpty()) {
+                throw new IntegrityException(badSnapshots.get(0).objectName(), "cannot be read, so prune cannot know what"
+                        + " it references and deletes nothing; run 'lifeboat check' (" + badSnapshots.get(0).getMessage()
+                        + ")");
+            }
+            for (Tombstone t : repo.tombstones(e -> warnings.add(e.getMessage() + " (it deletes nothing)"))) {
+                firstTombstone.merge(t.snapshot(), t, (a, b) -> a.time().isAfter(b.time()) ? b : a);
+            }
             repo.resetIndex();
             Map<String, BlobInfo> indexInfo = new HashMap<>();
             for (BlobInfo info : repo.store().list(Repository.INDEX + "/")) {
@@ -316,16 +331,6 @@ public final class PruneEngine {
                 if (pack != null) {
                     packs.put(pack, info);
                 }
-            }
-            List<IntegrityException> badSnapshots = new ArrayList<>();
-            snapshots = repo.allSnapshots(badSnapshots::add);
-            if (!badSnapshots.isEmpty()) {
-                throw new IntegrityException(badSnapshots.get(0).objectName(), "cannot be read, so prune cannot know what"
-                        + " it references and deletes nothing; run 'lifeboat check' (" + badSnapshots.get(0).getMessage()
-                        + ")");
-            }
-            for (Tombstone t : repo.tombstones(e -> warnings.add(e.getMessage() + " (it deletes nothing)"))) {
-                firstTombstone.merge(t.snapshot(), t, (a, b) -> a.time().isAfter(b.time()) ? b : a);
             }
         }
 
@@ -642,7 +647,10 @@ public final class PruneEngine {
         if (packs.isEmpty() && newlyExpired.isEmpty()) {
             return new Planned(null, 0, 0, 0, 0, 0, unusedKept);
         }
-        PrunePlan plan = new PrunePlan(null, st.now, options.hostname(), options.username(), packs,
+        // Stamped when stored, not when marking began: phase 2 waits only for backups that
+        // began before this time (plus the skew), and a backup that began during marking or
+        // repacking read the plans before this one existed, so it may reuse these packs.
+        PrunePlan plan = new PrunePlan(null, options.clock().instant(), options.hostname(), options.username(), packs,
                 new ArrayList<>(newlyExpired));
         Id id = repo.saveObject(Repository.PRUNE, MaintenanceJson.encode(plan));
         return new Planned(id, packs.size(), freed, repacked.size(), repackedBytes, newlyExpired.size(), unusedKept);
