@@ -647,7 +647,9 @@ public final class Repository implements Closeable {
                     Throwable cause = e.getCause();
                     String name = INDEX + "/" + ids.get(i).hex();
                     if (cause instanceof IntegrityException ie) {
-                        damaged.add(ie);
+                        if (!vanished(ie)) {
+                            damaged.add(ie); // a file a prune compacted away meanwhile is not damage
+                        }
                     } else if (cause instanceof CorruptObjectException ce) {
                         damaged.add(new IntegrityException(name, "malformed: " + ce.getMessage(), ce));
                     } else if (cause instanceof IOException io) {
@@ -697,6 +699,14 @@ public final class Repository implements Closeable {
 
     // ---- maintenance objects ----------------------------------------------------------
 
+    /**
+     * Whether an object that was listed could not be read because it is gone: deleted in
+     * between by a prune, an undelete or the end of a session, which is not damage.
+     */
+    private static boolean vanished(IntegrityException e) {
+        return e.getCause() instanceof NoSuchBlobException;
+    }
+
     /** Every readable prune plan, oldest first; a damaged one is handed to {@code damaged} and skipped. */
     public List<MaintenanceJson.PrunePlan> prunePlans(java.util.function.Consumer<IntegrityException> damaged)
             throws IOException {
@@ -707,7 +717,9 @@ public final class Repository implements Closeable {
             } catch (CorruptObjectException e) {
                 damaged.accept(new IntegrityException(PRUNE + "/" + id.hex(), e.getMessage(), e));
             } catch (IntegrityException e) {
-                damaged.accept(e);
+                if (!vanished(e)) {
+                    damaged.accept(e);
+                }
             }
         }
         out.sort(Comparator.comparing(MaintenanceJson.PrunePlan::time));
@@ -724,8 +736,7 @@ public final class Repository implements Closeable {
             } catch (CorruptObjectException e) {
                 damaged.accept(new IntegrityException(SESSIONS + "/" + id.hex(), e.getMessage(), e));
             } catch (IntegrityException e) {
-                // Deleted between the listing and the read (the session ended or refreshed): not damage.
-                if (!(e.getCause() instanceof NoSuchBlobException)) {
+                if (!vanished(e)) { // the session ended or refreshed meanwhile
                     damaged.accept(e);
                 }
             }
@@ -778,7 +789,9 @@ public final class Repository implements Closeable {
             try {
                 out.add(loadSnapshot(id));
             } catch (IntegrityException e) {
-                damaged.accept(e);
+                if (!vanished(e)) { // a prune removed it meanwhile
+                    damaged.accept(e);
+                }
             }
         }
         out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
@@ -811,7 +824,9 @@ public final class Repository implements Closeable {
             } catch (CorruptObjectException e) {
                 damaged.accept(new IntegrityException(DELETED + "/" + id.hex(), e.getMessage(), e));
             } catch (IntegrityException e) {
-                damaged.accept(e);
+                if (!vanished(e)) { // undeleted or pruned meanwhile
+                    damaged.accept(e);
+                }
             }
         }
         return out;

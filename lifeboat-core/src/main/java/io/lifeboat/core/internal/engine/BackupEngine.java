@@ -115,6 +115,8 @@ public final class BackupEngine {
      * its pack is indexed, which keeps the set as small as the data in flight.
      */
     private final Set<Id> claimed = ConcurrentHashMap.newKeySet();
+    /** Set when the backup failed: packs stored after that are not added to the index in memory. */
+    private volatile boolean aborted;
     /** This backup's announcement to prunes, from the start of {@link #run} to its end. */
     private Session session;
     /** Arrays of chunks in flight and readers' buffers, recycled (see {@link BufferPool}). */
@@ -181,6 +183,14 @@ public final class BackupEngine {
         session = Session.begin(repo, "backup", options.hostname(), options.username(), options.clock());
         try {
             return runInSession();
+        } catch (IOException | RuntimeException | Error e) {
+            // The index in memory now names packs this backup stored that no index file
+            // lists: a later backup on this Repository would reuse them and commit a
+            // snapshot whose data is in no index. Drop it (the next load reads the files),
+            // and keep uploads still finishing from adding to it again.
+            aborted = true;
+            repo.resetIndex();
+            throw e;
         } finally {
             session.close();
         }
@@ -225,19 +235,25 @@ public final class BackupEngine {
     /**
      * A prune plan that appeared during the backup was made after the backup's session
      * began, so the prune waits for this session before it deletes anything, as long as
-     * the two hosts' clocks agree within {@link PruneEngine#DEFAULT_MAX_CLOCK_SKEW}: a
-     * plan that looks older than the session by more than that means they do not, and
-     * the prune may not wait. Nothing is committed then.
+     * the two hosts' clocks agree within the skew the plan allows for: a plan that looks
+     * older than the session by more than that means they do not, and the prune may not
+     * wait. Nothing is committed then.
      */
     private void checkClockAgainstNewPlans(Set<Id> known) throws IOException {
         for (MaintenanceJson.PrunePlan plan : repo.prunePlans(e -> { })) {
-            if (!known.contains(plan.id())
-                    && session.start().isAfter(plan.time().plus(PruneEngine.DEFAULT_MAX_CLOCK_SKEW))) {
-                throw new IOException("this host's clock is more than " + PruneEngine.DEFAULT_MAX_CLOCK_SKEW.toMinutes()
-                        + " minutes ahead of " + plan.hostname() + ", which planned a prune at " + plan.time()
-                        + " that this backup began before; nothing was committed. Synchronise the clocks (NTP) and"
-                        + " run the backup again");
+            Duration skew = plan.maxClockSkew() != null ? plan.maxClockSkew() : PruneEngine.DEFAULT_MAX_CLOCK_SKEW;
+            if (!known.contains(plan.id()) && session.start().isAfter(plan.time().plus(skew))) {
+                throw new IOException("this host's clock is more than " + Format.duration(skew) + " ahead of "
+                        + plan.hostname() + ", which planned a prune at " + plan.time() + " that this backup began"
+                        + " before; nothing was committed. Synchronise the clocks (NTP) and run the backup again");
             }
+        }
+    }
+
+    /** Durations in messages: {@code 10 minutes}, {@code 45 seconds}. */
+    private static final class Format {
+        static String duration(Duration d) {
+            return d.toSeconds() % 60 == 0 ? d.toMinutes() + " minutes" : d.toSeconds() + " seconds";
         }
     }
 
@@ -768,6 +784,9 @@ public final class BackupEngine {
         } catch (IOException e) {
             // Tried again at the next pack and by the session's timer; should it keep
             // failing, the backup refuses to commit (Session.ensureAlive).
+        }
+        if (aborted) {
+            return;
         }
         repo.index().addAll(pack.entries());
         for (PackEntry e : pack.entries()) {

@@ -651,7 +651,7 @@ public final class PruneEngine {
         // began before this time (plus the skew), and a backup that began during marking or
         // repacking read the plans before this one existed, so it may reuse these packs.
         PrunePlan plan = new PrunePlan(null, options.clock().instant(), options.hostname(), options.username(), packs,
-                new ArrayList<>(newlyExpired));
+                new ArrayList<>(newlyExpired), options.maxClockSkew());
         Id id = repo.saveObject(Repository.PRUNE, MaintenanceJson.encode(plan));
         return new Planned(id, packs.size(), freed, repacked.size(), repackedBytes, newlyExpired.size(), unusedKept);
     }

@@ -45,15 +45,18 @@ public final class MaintenanceJson {
      * @param time      when the plan was made, by the pruning host's clock
      * @param packs     packs to delete if they are still unused when the plan is carried out
      * @param snapshots soft-deleted snapshots past their grace period, to remove with their tombstones
+     * @param maxClockSkew the clock skew the prune allows for (it waits for backups that began
+     *        up to this long after {@code time}); null in a plan that does not say
      */
-    public record PrunePlan(Id id, Instant time, String hostname, String username, List<Id> packs, List<Id> snapshots) {
+    public record PrunePlan(Id id, Instant time, String hostname, String username, List<Id> packs, List<Id> snapshots,
+                            java.time.Duration maxClockSkew) {
         public PrunePlan {
             packs = List.copyOf(packs);
             snapshots = List.copyOf(snapshots);
         }
 
         public PrunePlan withId(Id newId) {
-            return new PrunePlan(newId, time, hostname, username, packs, snapshots);
+            return new PrunePlan(newId, time, hostname, username, packs, snapshots, maxClockSkew);
         }
     }
 
@@ -89,14 +92,19 @@ public final class MaintenanceJson {
         p.packs().forEach(id -> packs.add(id.hex()));
         var snapshots = o.putArray("snapshots");
         p.snapshots().forEach(id -> snapshots.add(id.hex()));
+        if (p.maxClockSkew() != null) {
+            o.put("maxClockSkew", p.maxClockSkew().toString());
+        }
         return write(o);
     }
 
     public static PrunePlan decodePlan(Id id, byte[] bytes) throws CorruptObjectException {
         try {
             JsonNode o = versioned(bytes, "prune plan");
+            java.time.Duration skew = o.path("maxClockSkew").isTextual()
+                    ? java.time.Duration.parse(o.path("maxClockSkew").asText()) : null;
             return new PrunePlan(id, Instant.parse(text(o, "time")), o.path("hostname").asText(""),
-                    o.path("username").asText(""), ids(o, "packs"), ids(o, "snapshots"));
+                    o.path("username").asText(""), ids(o, "packs"), ids(o, "snapshots"), skew);
         } catch (DateTimeParseException e) {
             throw new CorruptObjectException("prune plan has a malformed time: " + e.getMessage());
         }

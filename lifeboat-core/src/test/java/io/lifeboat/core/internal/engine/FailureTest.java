@@ -145,4 +145,32 @@ class FailureTest {
         }
         assertThat(TestRepos.describe(TestRepos.restored(tmp.resolve("out"), src))).isEqualTo(TestRepos.describe(src));
     }
+
+    @Test
+    void aBackupAfterAFailedOneOnTheSameRepositoryDoesNotReuseUnindexedData() throws IOException {
+        Path src = randomTree("src", 3, 1 << 20);
+        try (Repository created = TestRepos.create(tmp.resolve("repo"))) {
+            TestRepos.backup(created, randomTree("earlier", 1, 1000));
+        }
+        java.util.concurrent.atomic.AtomicBoolean failIndex = new java.util.concurrent.atomic.AtomicBoolean(true);
+        HookedBlobStore store = new HookedBlobStore(new LocalBlobStore(tmp.resolve("repo"))) {
+            @Override
+            public boolean putIfAbsent(String name, byte[] data, int offset, int length) throws IOException {
+                if (name.startsWith("index/") && failIndex.get()) {
+                    throw new IOException("injected: index write failed");
+                }
+                return super.putIfAbsent(name, data, offset, length);
+            }
+        };
+        // One Repository for both backups, as a long-running service would keep it.
+        try (Repository repo = Repository.open(store, TestRepos.PASSPHRASE)) {
+            assertThatThrownBy(() -> TestRepos.backup(repo, src)).hasMessageContaining("index write failed");
+            failIndex.set(false);
+            Snapshot s = TestRepos.backup(repo, src);
+            assertThat(s.summary().blobsAdded()).as("the unindexed packs' blobs are stored again").isPositive();
+        }
+        try (Repository repo = TestRepos.reopen(tmp.resolve("repo"))) {
+            assertThat(new CheckEngine(repo, new CheckOptions(true, 100, 2)).run().errors()).isEmpty();
+        }
+    }
 }
