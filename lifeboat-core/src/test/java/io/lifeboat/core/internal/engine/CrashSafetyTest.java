@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Backups killed at every storage write, like a SIGKILL (the child JVM halts: no shutdown
- * hooks, no {@code finally}), before and after the write reaches the store. After each,
+ * Backups killed with SIGKILL at every storage write (no shutdown hooks, no
+ * {@code finally}; see {@link HaltingStore}), before and after the write reaches the store. After each,
  * the repository must check clean with --read-data (leftovers are information, not
  * errors) and every snapshot in it must restore exactly what was backed up.
  */
@@ -85,10 +85,8 @@ class CrashSafetyTest {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), CrashingBackup.class.getName(),
                 repo.toString(), source.toString(), Integer.toString(crashAt), when);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
+        HaltingStore.Result r = HaltingStore.run(pb);
+        return new Run(r.exit(), r.output());
     }
 
     private record Run(int exit, String output) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A backup process that dies like a SIGKILL at a chosen storage write: the JVM halts (no
+ * A backup process that is killed with SIGKILL at a chosen storage write (no
  * shutdown hooks, no {@code finally}) just before or just after its N-th put or delete
  * reaches the store. Run in a child JVM by {@link CrashSafetyTest}; with N beyond the
  * backup's writes it completes and exits 0. It prints each write ({@code write N NAME})

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code forget} or {@code prune} process that dies like a SIGKILL at a chosen storage
- * write (see {@link HaltingStore}): the JVM halts just before or just after its N-th put
- * or delete. Run in a child JVM by {@link MaintenanceCrashTest}. Time is injected: the
+ * A {@code forget} or {@code prune} process that is killed with SIGKILL at a chosen
+ * storage write (see {@link HaltingStore}): just before or just after its N-th put or
+ * delete. Run in a child JVM by {@link MaintenanceCrashTest}. Time is injected: the
  * process's clock stands still at the given instant, so the test decides which phase of a
  * prune is due. With N beyond the run's writes it completes, prints what it did and
  * exits 0.

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.time.Instant;
 
 /**
- * A store for crash tests, used inside a child JVM: it halts the JVM like a SIGKILL (no
- * shutdown hooks, no {@code finally}) just before or just after its N-th put or delete
- * reaches the store it wraps. It prints each write as it starts ({@code write N NAME}, a
- * delete as {@code write N delete NAME}), so that a test can count a run's writes and
- * aim at a kind of write.
+ * A store for crash tests, used inside a child JVM: just before or just after its N-th put
+ * or delete reaches the store it wraps, it prints {@code kill-point N} and stops that
+ * thread, and the test, reading the child's output, kills the process with SIGKILL
+ * ({@link #run}): no shutdown hooks, no {@code finally}, other threads cut off wherever
+ * they are. It prints each write as it starts ({@code write N NAME}, a delete as
+ * {@code write N delete NAME}), so that a test can count a run's writes and aim at a kind
+ * of write.
  */
 final class HaltingStore extends HookedBlobStore {
     /** The exit status of a process killed by SIGKILL, as a shell reports it. */
@@ -40,9 +42,42 @@ final class HaltingStore extends HookedBlobStore {
 
     private void maybeDie(int n, boolean done) {
         if (done == after && n == crashAt) {
+            System.out.println(KILL_POINT + n);
             System.out.flush();
+            try {
+                Thread.sleep(Long.MAX_VALUE); // until the SIGKILL; no other write starts meanwhile (see starting)
+            } catch (InterruptedException e) {
+                Runtime.getRuntime().halt(KILLED);
+            }
             Runtime.getRuntime().halt(KILLED);
         }
+    }
+
+    /** The line a child prints where it is to be killed. */
+    static final String KILL_POINT = "kill-point ";
+
+    /** A child's exit status and output. */
+    record Result(int exit, String output) {}
+
+    /**
+     * Runs a child JVM whose store is a {@code HaltingStore}, and kills it with SIGKILL
+     * ({@link Process#destroyForcibly}) as soon as it prints its kill point.
+     */
+    static Result run(ProcessBuilder pb) throws IOException, InterruptedException {
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        StringBuilder out = new StringBuilder();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.startsWith(KILL_POINT)) {
+                    p.toHandle().destroyForcibly(); // SIGKILL; Process.destroyForcibly would also close the output we read
+                }
+            }
+        }
+        return new Result(p.waitFor(), out.toString());
     }
 
     @Override

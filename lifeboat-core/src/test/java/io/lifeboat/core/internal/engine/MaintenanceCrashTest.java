@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code forget} and both phases of {@code prune} killed like a SIGKILL at storage writes
- * (a child JVM halts: no shutdown hooks, no {@code finally}; see {@link CrashingMaintenance}),
+ * {@code forget} and both phases of {@code prune} killed with SIGKILL at storage writes
+ * (no shutdown hooks, no {@code finally}; see {@link HaltingStore}),
  * just before or just after the write reaches the store, each time from a fresh copy of
  * the same repository. After every kill the repository must check clean with --read-data
  * (leftovers are information, not errors) and every snapshot not forgotten must restore
@@ -191,11 +191,8 @@ class MaintenanceCrashTest {
                 "-cp", System.getProperty("java.class.path"), CrashingMaintenance.class.getName(),
                 repo.toString(), Integer.toString(crashAt), when, Long.toString(now.toEpochMilli())));
         cmd.addAll(List.of(command));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Run(p.waitFor(), out);
+        HaltingStore.Result r = HaltingStore.run(new ProcessBuilder(cmd));
+        return new Run(r.exit(), r.output());
     }
 
     private record Run(int exit, String output) {
