@@ -687,9 +687,8 @@ public final class AzureBlobStore implements BlobStore {
                 policies.forEach(b::addPolicy);
                 return b.buildClient();
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot use the Azure settings for " + location + " ("
-                        + settings.credentialKind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "): "
-                        + redactor.clean(String.valueOf(e.getMessage())));
+                throw new IllegalArgumentException("cannot use " + settings.credentialSource() + " for " + location
+                        + ": " + redactor.clean(String.valueOf(e.getMessage())));
             }
         }
 

@@ -97,6 +97,15 @@ final class AzureSettings {
         return new AzureSettings(location);
     }
 
+    /** The environment variables the credential came from, for messages. */
+    String credentialSource() {
+        return switch (credentialKind) {
+            case CONNECTION_STRING -> CONNECTION_STRING;
+            case SHARED_KEY -> ACCOUNT + " and " + KEY;
+            case SAS -> SAS_TOKEN;
+        };
+    }
+
     /** The secrets that must never be shown: the whole credential and its parts. */
     List<String> secrets() {
         List<String> s = new ArrayList<>();

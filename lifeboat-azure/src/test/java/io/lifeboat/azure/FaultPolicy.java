@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,10 +33,15 @@ final class FaultPolicy implements HttpPipelinePolicy {
     private final AtomicInteger injected = new AtomicInteger();
 
     /** What a rule does to a matching request. */
-    enum Action { RESPOND, RESET_BEFORE, RESET_AFTER, ADD_HEADERS }
+    enum Action { RESPOND, RESET_BEFORE, RESET_AFTER, ADD_HEADERS, THROW }
 
     private record Rule(Predicate<HttpRequest> when, Action action, int status, String code, Map<String, String> headers,
-                        AtomicInteger remaining) {}
+                        AtomicInteger remaining, Function<HttpRequest, RuntimeException> error) {
+        Rule(Predicate<HttpRequest> when, Action action, int status, String code, Map<String, String> headers,
+             AtomicInteger remaining) {
+            this(when, action, status, code, headers, remaining, null);
+        }
+    }
 
     /** Answers {@code times} matching requests with {@code status} and Azure error {@code code}, plus {@code headers}. */
     FaultPolicy respond(Predicate<HttpRequest> when, int times, int status, String code, Map<String, String> headers) {
@@ -51,6 +57,12 @@ final class FaultPolicy implements HttpPipelinePolicy {
     FaultPolicy reset(Predicate<HttpRequest> when, int times, boolean afterSending) {
         rules.add(new Rule(when, afterSending ? Action.RESET_AFTER : Action.RESET_BEFORE, 0, null, Map.of(),
                 new AtomicInteger(times)));
+        return this;
+    }
+
+    /** Fails {@code times} matching requests, before sending, with the exception {@code error} makes of the request. */
+    FaultPolicy fail(Predicate<HttpRequest> when, int times, Function<HttpRequest, RuntimeException> error) {
+        rules.add(new Rule(when, Action.THROW, 0, null, Map.of(), new AtomicInteger(times), error));
         return this;
     }
 
@@ -116,6 +128,10 @@ final class FaultPolicy implements HttpPipelinePolicy {
                 injected.incrementAndGet();
                 throw reset();
             }
+            case THROW -> {
+                injected.incrementAndGet();
+                throw rule.error.apply(request);
+            }
             case RESET_AFTER -> {
                 next.processSync().close();
                 injected.incrementAndGet();
@@ -142,6 +158,10 @@ final class FaultPolicy implements HttpPipelinePolicy {
             case RESET_BEFORE -> {
                 injected.incrementAndGet();
                 yield Mono.error(reset());
+            }
+            case THROW -> {
+                injected.incrementAndGet();
+                yield Mono.error(rule.error.apply(request));
             }
             case RESET_AFTER -> next.process().flatMap(r -> {
                 r.close();
