@@ -119,18 +119,21 @@ public final class AzureBlobStore implements BlobStore {
     private final Redactor redactor;
     private final Retrier retrier;
     private final Clock clock;
+    /** Why this store cannot hold retention locks, or null if it can. */
+    private final String noRetention;
     private final boolean retention;
     private final ThreadPoolExecutor uploads;
 
     private AzureBlobStore(AzureSettings settings, BlobContainerClient container, String where, Redactor redactor,
-                           Retrier retrier, Clock clock, boolean retention) {
+                           Retrier retrier, Clock clock, String noRetention) {
         this.settings = settings;
         this.container = container;
         this.where = where;
         this.redactor = redactor;
         this.retrier = retrier;
         this.clock = clock;
-        this.retention = retention;
+        this.noRetention = noRetention;
+        this.retention = noRetention == null;
         this.uploads = new ThreadPoolExecutor(settings.uploadThreads, settings.uploadThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), AzureBlobStore::uploadThread);
         this.uploads.allowCoreThreadTimeOut(true);
@@ -164,8 +167,7 @@ public final class AzureBlobStore implements BlobStore {
             throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside an array of " + data.length);
         }
         if (retainUntil != null && !retention) {
-            throw new UnsupportedOperationException(where + " cannot hold retention locks ("
-                    + retentionRefusal() + ")");
+            throw new UnsupportedOperationException(where + " cannot hold retention locks: " + noRetention);
         }
         Upload upload = new Upload(name, retainUntil);
         // A copy: the caller may refill its array as soon as we return, even if a request is still draining.
@@ -431,7 +433,7 @@ public final class AzureBlobStore implements BlobStore {
         BlobNames.validatePrefix(prefix);
         String root = settings.prefix.isEmpty() ? "" : settings.prefix + "/";
         ListBlobsOptions options = new ListBlobsOptions().setPrefix(root + prefix).setDetails(new BlobListDetails()
-                .setRetrieveMetadata(true).setRetrieveImmutabilityPolicy(settings.immutability.enforcedByAzure()));
+                .setRetrieveMetadata(true).setRetrieveImmutabilityPolicy(true));
         try {
             return retrier.call("list " + (prefix.isEmpty() ? "(all)" : prefix), () -> {
                 List<BlobInfo> blobs = new ArrayList<>();
@@ -549,14 +551,6 @@ public final class AzureBlobStore implements BlobStore {
                 + reason, redactor.redacted(e));
     }
 
-    private String retentionRefusal() {
-        return switch (settings.immutability) {
-            case OFF -> "azure-immutability is off";
-            case EMULATED -> "emulated";
-            case LOCKED, UNLOCKED -> "the container does not have version-level immutability support enabled";
-        };
-    }
-
     /** How many requests were retried so far (for tests and drills). */
     long retries() {
         return retrier.retries();
@@ -647,23 +641,17 @@ public final class AzureBlobStore implements BlobStore {
             AzureSettings settings = AzureSettings.from(location);
             Redactor redactor = new Redactor(settings.secrets());
             BlobServiceClient service = serviceClient(settings, redactor);
-            String where = "azure://" + service.getAccountName() + "/" + settings.container
+            String account = service.getAccountName();
+            String where = "azure://" + (account == null || account.isEmpty() ? "" : account + "/") + settings.container
                     + (settings.prefix.isEmpty() ? "" : "/" + settings.prefix);
             Retrier retrier = new Retrier(where, settings.retryTime, clock, sleeper, redactor);
             BlobContainerClient container = service.getBlobContainerClient(settings.container);
-            BlobContainerProperties properties = containerProperties(container, settings, where, retrier, redactor);
-            boolean retention = switch (settings.immutability) {
-                case OFF -> false;
-                case EMULATED -> true;
-                case LOCKED, UNLOCKED -> Boolean.TRUE.equals(properties.isImmutableStorageWithVersioningEnabled());
-            };
-            AzureBlobStore store = new AzureBlobStore(settings, container, where, redactor, retrier, clock, retention);
-            if (retentionLocks && !retention) {
+            Boolean immutable = openContainer(container, settings, where, retrier, redactor);
+            String noRetention = noRetention(settings, immutable);
+            AzureBlobStore store = new AzureBlobStore(settings, container, where, redactor, retrier, clock, noRetention);
+            if (retentionLocks && noRetention != null) {
                 store.close();
-                throw new IllegalArgumentException(where + " cannot hold retention locks: " + store.retentionRefusal()
-                        + (settings.immutability == AzureSettings.Immutability.OFF ? ""
-                        : "; enable it on the storage account or container, or, on an emulator such as Azurite,"
-                        + " set azure-immutability=emulated (see docs/operations.md)"));
+                throw new IllegalArgumentException(where + " cannot hold retention locks: " + noRetention);
             }
             return store;
         }
@@ -701,14 +689,42 @@ public final class AzureBlobStore implements BlobStore {
                     .build();
         }
 
-        /** The container's properties, creating it first if allowed; a missing one is RepositoryNotFound. */
-        private BlobContainerProperties containerProperties(BlobContainerClient container, AzureSettings settings,
-                                                            String where, Retrier retrier, Redactor redactor)
-                throws IOException {
+        /** Why a store with these settings cannot hold locks, or null if it can; see docs/operations.md. */
+        private static String noRetention(AzureSettings settings, Boolean immutable) {
+            return switch (settings.immutability) {
+                case OFF -> "azure-immutability is off";
+                case EMULATED -> null;
+                case LOCKED, UNLOCKED -> {
+                    if (Boolean.TRUE.equals(immutable) || (immutable == null && settings.immutabilityExplicit)) {
+                        yield null;
+                    }
+                    yield immutable == null
+                            ? "these credentials cannot read the container's properties to check that it has"
+                            + " version-level immutability support; use the account key or an account SAS, or set"
+                            + " azure-immutability=" + settings.immutability + " to rely on the container having it"
+                            : "the container does not have version-level immutability support enabled; enable it on"
+                            + " the storage account or container, or, on an emulator such as Azurite, set"
+                            + " azure-immutability=emulated (see docs/operations.md)";
+                }
+            };
+        }
+
+        /**
+         * Makes sure the container exists, creating it first if allowed (a missing one is
+         * RepositoryNotFound), and tells whether it has version-level immutability support:
+         * null if these credentials cannot read its properties (a SAS for the container
+         * alone), when a one-blob listing proves it exists instead.
+         */
+        private Boolean openContainer(BlobContainerClient container, AzureSettings settings, String where,
+                                      Retrier retrier, Redactor redactor) throws IOException {
             try {
-                return retrier.call("open container", container::getProperties);
+                return immutable(retrier.call("open container", container::getProperties));
             } catch (RuntimeException e) {
-                if (!AzureErrors.is(e, 404)) {
+                if (AzureErrors.is(e, 403) && settings.credentialKind == AzureSettings.CredentialKind.SAS) {
+                    if (probeByListing(container, where, retrier, redactor)) {
+                        return null;
+                    }
+                } else if (!AzureErrors.is(e, 404)) {
                     throw new IOException(where + ": cannot open the container: " + AzureErrors.describe(e, redactor),
                             redactor.redacted(e));
                 }
@@ -719,9 +735,29 @@ public final class AzureBlobStore implements BlobStore {
             }
             try {
                 retrier.call("create container", container::createIfNotExists);
-                return retrier.call("open container", container::getProperties);
+                return immutable(retrier.call("open container", container::getProperties));
             } catch (RuntimeException e) {
                 throw new IOException(where + ": cannot create the container: " + AzureErrors.describe(e, redactor),
+                        redactor.redacted(e));
+            }
+        }
+
+        private static Boolean immutable(BlobContainerProperties properties) {
+            return Boolean.TRUE.equals(properties.isImmutableStorageWithVersioningEnabled());
+        }
+
+        /** Whether the container exists, by listing at most one blob (what a SAS for the container allows). */
+        private static boolean probeByListing(BlobContainerClient container, String where, Retrier retrier,
+                                              Redactor redactor) throws IOException {
+            try {
+                retrier.call("open container", () -> container.listBlobs(new ListBlobsOptions().setMaxResultsPerPage(1),
+                        null).iterableByPage().iterator().hasNext());
+                return true;
+            } catch (RuntimeException e) {
+                if (AzureErrors.is(e, 404)) {
+                    return false;
+                }
+                throw new IOException(where + ": cannot open the container: " + AzureErrors.describe(e, redactor),
                         redactor.redacted(e));
             }
         }

@@ -43,6 +43,8 @@ final class AzureSettings {
     /** The blob service endpoint, or null for the one the connection string or account implies. */
     final String endpoint;
     final Immutability immutability;
+    /** Whether the immutability mode was given, rather than the default. */
+    final boolean immutabilityExplicit;
     /** The tier of data packs, or null for the account's default tier. */
     final DataTier dataTier;
     final int blockSize;
@@ -77,7 +79,9 @@ final class AzureSettings {
             throw new IllegalArgumentException("the Azure blob endpoint must be an http(s) URL without a query, not '"
                     + Redactor.stripQuery(endpoint) + "'");
         }
-        immutability = Immutability.parse(setting(location, "azure-immutability", "LIFEBOAT_AZURE_IMMUTABILITY"));
+        String mode = setting(location, "azure-immutability", "LIFEBOAT_AZURE_IMMUTABILITY");
+        immutability = Immutability.parse(mode);
+        immutabilityExplicit = mode != null;
         dataTier = DataTier.parse(setting(location, "azure-data-tier", "LIFEBOAT_AZURE_DATA_TIER"));
         blockSize = intSetting(location, "azure-block-size", "LIFEBOAT_AZURE_BLOCK_SIZE_MIB", 4, 1, MAX_BLOCK_MIB) * MIB;
         uploadThreads = intSetting(location, "azure-upload-threads", "LIFEBOAT_AZURE_UPLOAD_THREADS", 8, 1, 64);

@@ -4,8 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.sas.AccountSasPermission;
 import com.azure.storage.common.sas.AccountSasResourceType;
@@ -13,6 +16,7 @@ import com.azure.storage.common.sas.AccountSasService;
 import com.azure.storage.common.sas.AccountSasSignatureValues;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.StoreLocation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLDecoder;
@@ -74,9 +78,48 @@ class AzureCredentialsTest {
         roundTrip(Map.of(AzureSettings.SAS_TOKEN, "?" + readWriteSas, AzureSettings.ENDPOINT, azurite.blobEndpoint()));
     }
 
+    /** A SAS for one container (least privilege): the container exists already, as it cannot create it. */
+    @Test
+    void aContainerSasWorks() throws Exception {
+        String container = AzureTests.freshContainer();
+        BlobContainerClient client = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                .buildClient().createBlobContainer(container);
+        String sas = client.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+                BlobContainerSasPermission.parse("racwdl")));
+
+        roundTrip(container, false, Map.of(AzureSettings.SAS_TOKEN, sas, AzureSettings.ENDPOINT, azurite.blobEndpoint()));
+    }
+
+    /** Such a SAS cannot read the container's properties, so whether it holds locks must be said, not checked. */
+    @Test
+    void withAContainerSasImmutabilityMustBeDeclared() throws Exception {
+        String container = AzureTests.freshContainer();
+        BlobContainerClient client = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                .buildClient().createBlobContainer(container);
+        String sas = client.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+                BlobContainerSasPermission.parse("racwdl")));
+        Map<String, String> env = Map.of(AzureSettings.SAS_TOKEN, sas, AzureSettings.ENDPOINT, azurite.blobEndpoint());
+
+        assertThatThrownBy(() -> AzureBlobStore.builder(StoreLocation.parse("azure://" + container, env, Map.of()))
+                .retentionLocks(true).open())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot read the container's properties")
+                .hasMessageContaining("azure-immutability=locked");
+        try (BlobStore store = AzureBlobStore.builder(StoreLocation.parse("azure://" + container, env,
+                Map.of("azure-immutability", "locked"))).retentionLocks(true).open()) {
+            assertThat(store.supportsRetention()).isTrue();
+        }
+        assertThatThrownBy(() -> AzureBlobStore.builder(StoreLocation.parse("azure://" + AzureTests.freshContainer(),
+                env, Map.of())).open()).isInstanceOf(IOException.class);
+    }
+
     private static void roundTrip(Map<String, String> env) throws Exception {
-        StoreLocation location = StoreLocation.parse("azure://" + AzureTests.freshContainer() + "/c", env, Map.of());
-        try (BlobStore store = AzureBlobStore.builder(location).create(true).open()) {
+        roundTrip(AzureTests.freshContainer(), true, env);
+    }
+
+    private static void roundTrip(String container, boolean create, Map<String, String> env) throws Exception {
+        StoreLocation location = StoreLocation.parse("azure://" + container + "/c", env, Map.of());
+        try (BlobStore store = AzureBlobStore.builder(location).create(create).open()) {
             assertThat(store.putIfAbsent("config", bytes("creds"))).isTrue();
             assertThat(store.get("config")).isEqualTo(bytes("creds"));
             assertThat(store.describe()).isEqualTo("azure://lifeboat/" + location.container() + "/c");
