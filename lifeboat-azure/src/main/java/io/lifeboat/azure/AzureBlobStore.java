@@ -601,7 +601,11 @@ public final class AzureBlobStore implements BlobStore {
             return this;
         }
 
-        /** Adds a policy to every request's HTTP pipeline (after the SDK's own, once per try). */
+        /**
+         * Adds a policy to every request's HTTP pipeline, where its
+         * {@link HttpPipelinePolicy#getPipelinePosition() position} puts it: once per try
+         * (the default), after the request is signed, or once per call, before.
+         */
         public Builder addPolicy(HttpPipelinePolicy policy) {
             policies.add(Objects.requireNonNull(policy, "policy"));
             return this;
