@@ -696,7 +696,7 @@ public final class AzureBlobStore implements BlobStore {
         /** Why a store with these settings cannot hold locks, or null if it can; see docs/operations.md. */
         private static String noRetention(AzureSettings settings, Boolean immutable) {
             return switch (settings.immutability) {
-                case OFF -> "azure-immutability is off";
+                case OFF -> "retention locks are off (" + AzureSettings.IMMUTABILITY + "=off)";
                 case EMULATED -> null;
                 case LOCKED, UNLOCKED -> {
                     if (Boolean.TRUE.equals(immutable) || (immutable == null && settings.immutabilityExplicit)) {
@@ -705,10 +705,11 @@ public final class AzureBlobStore implements BlobStore {
                     yield immutable == null
                             ? "these credentials cannot read the container's properties to check that it has"
                             + " version-level immutability support; use the account key or an account SAS, or set"
-                            + " azure-immutability=" + settings.immutability + " to rely on the container having it"
+                            + " " + AzureSettings.IMMUTABILITY + "=" + settings.immutability + " to rely on the container"
+                            + " having it"
                             : "the container does not have version-level immutability support enabled; enable it on"
                             + " the storage account or container, or, on an emulator such as Azurite, set"
-                            + " azure-immutability=emulated (see docs/operations.md)";
+                            + " " + AzureSettings.IMMUTABILITY + "=emulated (see docs/operations.md)";
                 }
             };
         }

@@ -22,6 +22,8 @@ final class AzureSettings {
     static final String KEY = "AZURE_STORAGE_KEY";
     static final String SAS_TOKEN = "AZURE_STORAGE_SAS_TOKEN";
     static final String ENDPOINT = "AZURE_STORAGE_BLOB_ENDPOINT";
+    static final String IMMUTABILITY = "LIFEBOAT_AZURE_IMMUTABILITY";
+    static final String DATA_TIER = "LIFEBOAT_AZURE_DATA_TIER";
 
     static final int MIB = 1 << 20;
     /** Azure's largest block (4000 MiB); Lifeboat never needs close to it. */
@@ -79,10 +81,11 @@ final class AzureSettings {
             throw new IllegalArgumentException("the Azure blob endpoint must be an http(s) URL without a query, not '"
                     + Redactor.stripQuery(endpoint) + "'");
         }
-        String mode = setting(location, "azure-immutability", "LIFEBOAT_AZURE_IMMUTABILITY");
-        immutability = Immutability.parse(mode);
+        String mode = setting(location, "azure-immutability", IMMUTABILITY);
+        immutability = Immutability.parse(mode, source(location, "azure-immutability", IMMUTABILITY));
         immutabilityExplicit = mode != null;
-        dataTier = DataTier.parse(setting(location, "azure-data-tier", "LIFEBOAT_AZURE_DATA_TIER"));
+        dataTier = DataTier.parse(setting(location, "azure-data-tier", DATA_TIER),
+                source(location, "azure-data-tier", DATA_TIER));
         blockSize = intSetting(location, "azure-block-size", "LIFEBOAT_AZURE_BLOCK_SIZE_MIB", 4, 1, MAX_BLOCK_MIB) * MIB;
         uploadThreads = intSetting(location, "azure-upload-threads", "LIFEBOAT_AZURE_UPLOAD_THREADS", 8, 1, 64);
         retryTime = Duration.ofSeconds(
@@ -155,7 +158,7 @@ final class AzureSettings {
         if (value == null) {
             return dflt;
         }
-        String source = location.option(option) != null ? option : env;
+        String source = source(location, option, env);
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= min && n <= max) {
@@ -166,6 +169,11 @@ final class AzureSettings {
         }
         throw new IllegalArgumentException(source + " must be a whole number from " + min + " to " + max + ", not '"
                 + value + "'");
+    }
+
+    /** Which of the two a setting came from, for messages: the option if given, else the variable. */
+    private static String source(StoreLocation location, String option, String env) {
+        return nonEmpty(location.option(option)) != null ? option : env;
     }
 
     private static String nonEmpty(String s) {
@@ -189,7 +197,7 @@ final class AzureSettings {
         /** No retention locks. */
         OFF;
 
-        static Immutability parse(String value) {
+        static Immutability parse(String value, String source) {
             if (value == null) {
                 return LOCKED;
             }
@@ -198,8 +206,8 @@ final class AzureSettings {
                 case "unlocked" -> UNLOCKED;
                 case "emulated" -> EMULATED;
                 case "off" -> OFF;
-                default -> throw new IllegalArgumentException("azure-immutability must be locked, unlocked, emulated"
-                        + " or off, not '" + value + "'");
+                default -> throw new IllegalArgumentException(source + " must be locked, unlocked, emulated or off,"
+                        + " not '" + value + "'");
             };
         }
 
@@ -218,7 +226,7 @@ final class AzureSettings {
     enum DataTier {
         HOT, COOL, COLD;
 
-        static DataTier parse(String value) {
+        static DataTier parse(String value, String source) {
             if (value == null) {
                 return null;
             }
@@ -226,10 +234,9 @@ final class AzureSettings {
                 case "hot" -> HOT;
                 case "cool" -> COOL;
                 case "cold" -> COLD;
-                case "archive" -> throw new IllegalArgumentException("azure-data-tier archive is not supported: archived"
-                        + " packs must be rehydrated (hours) before a restore can read them; use cool or cold");
-                default -> throw new IllegalArgumentException("azure-data-tier must be hot, cool or cold, not '" + value
-                        + "'");
+                case "archive" -> throw new IllegalArgumentException(source + "=archive is not supported: archived packs"
+                        + " must be rehydrated (hours) before a restore can read them; use cool or cold");
+                default -> throw new IllegalArgumentException(source + " must be hot, cool or cold, not '" + value + "'");
             };
         }
 

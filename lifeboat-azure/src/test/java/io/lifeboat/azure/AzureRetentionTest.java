@@ -112,10 +112,10 @@ class AzureRetentionTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot hold retention locks")
                 .hasMessageContaining("version-level immutability")
-                .hasMessageContaining("azure-immutability=emulated");
+                .hasMessageContaining("LIFEBOAT_AZURE_IMMUTABILITY=emulated");
         assertThatThrownBy(() -> builder("off").retentionLocks(true).open())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("azure-immutability is off");
+                .hasMessageContaining("LIFEBOAT_AZURE_IMMUTABILITY=off");
     }
 
     @Test

@@ -124,7 +124,10 @@ class AzureSettingsTest {
     void tiersAndImmutabilityModes() {
         assertThat(settings(with(ACCOUNT_KEY, "LIFEBOAT_AZURE_DATA_TIER", "HOT")).dataTier).isEqualTo(DataTier.HOT);
         assertThatThrownBy(() -> settings(with(ACCOUNT_KEY, "LIFEBOAT_AZURE_DATA_TIER", "archive")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rehydrated");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LIFEBOAT_AZURE_DATA_TIER=archive")
+                .hasMessageContaining("rehydrated");
+        assertThatThrownBy(() -> settings("azure://backups", ACCOUNT_KEY, Map.of("azure-data-tier", "archive")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("azure-data-tier=archive");
         assertThatThrownBy(() -> settings(with(ACCOUNT_KEY, "LIFEBOAT_AZURE_DATA_TIER", "premium")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hot, cool or cold");
         assertThat(settings(with(ACCOUNT_KEY, "LIFEBOAT_AZURE_IMMUTABILITY", "Emulated")).immutability)
