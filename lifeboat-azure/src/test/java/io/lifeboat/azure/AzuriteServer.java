@@ -56,10 +56,14 @@ public final class AzuriteServer implements AutoCloseable {
 
     private static final String WATCHDOG = """
             // Written by Lifeboat's AzuriteServer: runs Azurite's blob service and exits when the
-            // JVM that started it goes away (its standard input closes).
+            // JVM that started it goes away (its standard input closes), or on SIGTERM/SIGINT
+            // (after Azurite's own handler has closed the server).
             process.stdin.on('end', () => process.exit(0));
             process.stdin.on('error', () => process.exit(0));
             process.stdin.resume();
+            for (const signal of ['SIGTERM', 'SIGINT']) {
+              process.on(signal, () => { process.stdin.destroy(); setTimeout(() => process.exit(0), 1000); });
+            }
             require(process.env.LIFEBOAT_AZURITE_MAIN);
             """;
 
@@ -195,7 +199,7 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     private static boolean installed(Path home) {
-        return Files.isRegularFile(mainScript(home)) && Files.isRegularFile(home.resolve("lifeboat-watchdog.js"));
+        return Files.isRegularFile(mainScript(home));
     }
 
     private static Path mainScript(Path home) {
@@ -216,7 +220,6 @@ public final class AzuriteServer implements AutoCloseable {
                 throw new IllegalStateException("could not install Azurite " + version + " for the Azure tests ("
                         + String.join(" ", command) + " exited " + exit + "); see " + log + ":\n" + tail(log));
             }
-            Files.writeString(partial.resolve("lifeboat-watchdog.js"), WATCHDOG);
             deleteTree(home); // an incomplete earlier attempt
             Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
         } finally {
@@ -277,7 +280,8 @@ public final class AzuriteServer implements AutoCloseable {
         new SecureRandom().nextBytes(keyBytes);
         String key = Base64.getEncoder().encodeToString(keyBytes);
         Path work = Files.createTempDirectory("lifeboat-azurite-");
-        ProcessBuilder pb = new ProcessBuilder("node", home.resolve("lifeboat-watchdog.js").toString(),
+        Path watchdog = Files.writeString(work.resolve("lifeboat-watchdog.js"), WATCHDOG);
+        ProcessBuilder pb = new ProcessBuilder("node", watchdog.toString(),
                 "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
                 "--inMemoryPersistence", "--extentMemoryLimit", "2048",
                 "--skipApiVersionCheck", "--disableTelemetry", "--silent")
