@@ -186,7 +186,11 @@ final class Packer {
                 if (e.getCause() instanceof IOException io) {
                     throw io;
                 }
-                throw new IllegalStateException("pack upload failed", e.getCause());
+                if (e.getCause() instanceof UnsupportedOperationException u) {
+                    // A store that cannot hold the retention locks the repository asks for.
+                    throw new IOException("pack upload failed: " + u.getMessage(), u);
+                }
+                throw new IllegalStateException("pack upload failed: " + e.getCause(), e.getCause());
             }
         }
     }
