@@ -20,10 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,9 +74,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * too. S3 makes an object visible only when its PUT or its completion succeeds, so no
  * reader sees a part of one; a failed multipart upload is aborted. After a failure that
  * may have reached S3 (a reset connection, a 500), the put is retried; if the retry then
- * finds the name taken, the stored bytes are compared with the caller's, and equal bytes
- * count as created by this call (the name is the hash of the bytes, so no one can tell
- * otherwise). The caller's array is not referenced once put returns, even on failure.
+ * finds the name taken, the object's user metadata {@code x-amz-meta-lifeboat-write}, a
+ * random token of each put, tells whether an earlier attempt of this very call created
+ * it (then {@code true}) or someone else did. The caller's array is not referenced once
+ * put returns, even on failure.
  *
  * <h2>Retries</h2>
  * Throttling, server errors and failed connections are retried with exponential backoff
@@ -114,6 +116,8 @@ public final class S3BlobStore implements BlobStore {
     static final Duration MAX_DELAY = Duration.ofSeconds(20);
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final String NOT_FOUND = "NoSuchKey";
+    /** User metadata naming the put that wrote an object: a retry tells its own earlier attempt from another writer. */
+    static final String WRITE_TOKEN = "lifeboat-write";
 
     /**
      * What tests replace: the HTTP client (to inject faults), SDK interceptors (to see
@@ -325,9 +329,10 @@ public final class S3BlobStore implements BlobStore {
                     + " Object Lock");
         }
         Instant until = lockDate(retainUntil);
+        String token = UUID.randomUUID().toString();
         boolean created = length > partSize
-                ? putMultipart(name, data, offset, length, until)
-                : putSingle(name, data, offset, length, until);
+                ? putMultipart(name, data, offset, length, until, token)
+                : putSingle(name, data, offset, length, until, token);
         if (created && until != null) {
             ensureLocked(name, until);
         }
@@ -349,11 +354,13 @@ public final class S3BlobStore implements BlobStore {
         return until.isAfter(clock.instant()) ? until : null;
     }
 
-    private boolean putSingle(String name, byte[] data, int offset, int length, Instant until) throws IOException {
+    private boolean putSingle(String name, byte[] data, int offset, int length, Instant until, String token)
+            throws IOException {
         PutObjectRequest.Builder r = PutObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(settings.key(name))
                 .ifNoneMatch("*")
+                .metadata(Map.of(WRITE_TOKEN, token))
                 .contentLength((long) length)
                 .contentMD5(md5(data, offset, length));
         StorageClass storageClass = settings.storageClass(name);
@@ -374,7 +381,7 @@ public final class S3BlobStore implements BlobStore {
             return true;
         } catch (AwsServiceException e) {
             if (e.statusCode() == 412) {
-                return retried.get() && holds(name, data, offset, length);
+                return retried.get() && writtenBy(name, token);
             }
             throw failures.failure(call, e);
         } catch (SdkException e) {
@@ -382,10 +389,12 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private boolean putMultipart(String name, byte[] data, int offset, int length, Instant until) throws IOException {
+    private boolean putMultipart(String name, byte[] data, int offset, int length, Instant until, String token)
+            throws IOException {
         CreateMultipartUploadRequest.Builder r = CreateMultipartUploadRequest.builder()
                 .bucket(settings.bucket())
-                .key(settings.key(name));
+                .key(settings.key(name))
+                .metadata(Map.of(WRITE_TOKEN, token));
         StorageClass storageClass = settings.storageClass(name);
         if (storageClass != null) {
             r.storageClass(storageClass);
@@ -399,7 +408,7 @@ public final class S3BlobStore implements BlobStore {
         boolean created = false;
         try {
             List<CompletedPart> parts = uploadParts(name, uploadId, data, offset, length);
-            created = complete(name, uploadId, parts, data, offset, length);
+            created = complete(name, uploadId, parts, token);
             return created;
         } finally {
             if (!created) {
@@ -477,8 +486,7 @@ public final class S3BlobStore implements BlobStore {
         return CompletedPart.builder().partNumber(number).eTag(eTag).build();
     }
 
-    private boolean complete(String name, String uploadId, List<CompletedPart> parts, byte[] data, int offset,
-                             int length) throws IOException {
+    private boolean complete(String name, String uploadId, List<CompletedPart> parts, String token) throws IOException {
         CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
                 .bucket(settings.bucket())
                 .key(settings.key(name))
@@ -496,7 +504,7 @@ public final class S3BlobStore implements BlobStore {
             return true;
         } catch (AwsServiceException e) {
             boolean answeredEarlierAttempt = e.statusCode() == 412 || S3Failures.errorCode(e).equals("NoSuchUpload");
-            if (answeredEarlierAttempt && retried.get() && holds(name, data, offset, length)) {
+            if (answeredEarlierAttempt && retried.get() && writtenBy(name, token)) {
                 return true;
             }
             if (e.statusCode() == 412) {
@@ -519,11 +527,14 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** Whether the blob holds exactly these bytes: a retried put that finds the name taken may have taken it itself. */
-    private boolean holds(String name, byte[] data, int offset, int length) throws IOException {
+    /**
+     * Whether the blob was written by the put that carried {@code token}: a retried put
+     * that finds the name taken may have taken it itself, with an attempt whose answer was
+     * lost.
+     */
+    private boolean writtenBy(String name, String token) throws IOException {
         try {
-            byte[] stored = get(name);
-            return Arrays.equals(stored, 0, stored.length, data, offset, offset + length);
+            return token.equals(head(name).metadata().get(WRITE_TOKEN));
         } catch (NoSuchBlobException e) {
             return false;
         }

@@ -88,7 +88,7 @@ class S3FaultsTest {
         assertThat(store.putIfAbsent("data/ab/abcd", "pack".getBytes(UTF_8))).isTrue();
 
         assertThat(faults().injected()).isEqualTo(4);
-        assertThat(time.pauses()).hasSize(4);
+        assertThat(time.pauses()).hasSizeGreaterThanOrEqualTo(4); // and any real hiccup of the loopback connection
         assertThat(store.get("data/ab/abcd")).isEqualTo("pack".getBytes(UTF_8));
     }
 
@@ -122,12 +122,17 @@ class S3FaultsTest {
     }
 
     @Test
-    void aRetriedPutThatFindsOtherBytesReportsThatTheBlobExisted() throws Exception {
+    void aRetriedPutThatFindsTheNameTakenByAnotherWriterReportsThatItExisted() throws Exception {
         open(Map.of());
+        store.putIfAbsent("data/ab/abcd", "same bytes".getBytes(UTF_8));
         store.putIfAbsent("config", "theirs".getBytes(UTF_8));
-        faults().inject(Fault.RESET, SdkHttpMethod.PUT, "config", 1);
+        faults().inject(Fault.RESET, SdkHttpMethod.PUT, "data/ab/abcd", 1)
+                .inject(Fault.RESET, SdkHttpMethod.PUT, "config", 1);
 
+        // Equal bytes or not, another put made them: only this call's own earlier attempt counts.
+        assertThat(store.putIfAbsent("data/ab/abcd", "same bytes".getBytes(UTF_8))).isFalse();
         assertThat(store.putIfAbsent("config", "ours".getBytes(UTF_8))).isFalse();
+        assertThat(faults().injected()).isEqualTo(2);
         assertThat(store.get("config")).isEqualTo("theirs".getBytes(UTF_8));
     }
 
