@@ -38,7 +38,7 @@ final class FaultyHttpClient implements SdkHttpClient {
                 return true;
             }
             int eq = query.indexOf('=');
-            return eq < 0 ? r.firstMatchingRawQueryParameter(query).isPresent()
+            return eq < 0 ? r.rawQueryParameters().containsKey(query)
                     : r.firstMatchingRawQueryParameter(query.substring(0, eq)).filter(query.substring(eq + 1)::equals)
                             .isPresent();
         }

@@ -22,10 +22,11 @@ final class RequestCapture implements ExecutionInterceptor {
         return requests.stream().filter(r -> r.method() == method && r.encodedPath().endsWith("/" + name)).toList();
     }
 
-    /** The last such request that has query parameter {@code query} (or any, if null). */
+    /** The last such request that has query parameter {@code query} (or, if null, no query at all). */
     SdkHttpRequest last(SdkHttpMethod method, String name, String query) {
         List<SdkHttpRequest> matching = requests(method, name).stream()
-                .filter(r -> query == null || r.firstMatchingRawQueryParameter(query).isPresent()).toList();
+                .filter(r -> query == null ? r.rawQueryParameters().isEmpty()
+                        : r.rawQueryParameters().containsKey(query)).toList();
         if (matching.isEmpty()) {
             throw new AssertionError("no " + method + " of " + name + (query == null ? "" : "?" + query) + " in " + requests);
         }
