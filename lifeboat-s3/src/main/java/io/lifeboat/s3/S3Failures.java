@@ -10,6 +10,7 @@ import java.nio.file.FileSystemException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -41,6 +42,9 @@ final class S3Failures {
             super(message);
         }
     }
+
+    /** What the SDK appends to its messages; Lifeboat counts attempts itself. */
+    private static final Pattern ATTEMPT_COUNT = Pattern.compile(" \\(SDK Attempt Count: \\d+\\)");
 
     private final List<String> secrets;
 
@@ -114,7 +118,8 @@ final class S3Failures {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            String outer = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String outer = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : ATTEMPT_COUNT.matcher(e.getMessage()).replaceAll("");
             String inner = root == e || root.getMessage() == null || outer.contains(root.getMessage()) ? ""
                     : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
             text = outer + inner;

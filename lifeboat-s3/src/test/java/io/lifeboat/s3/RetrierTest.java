@@ -163,4 +163,16 @@ class RetrierTest {
         assertThat(Retrier.human(Duration.ofMillis(12_500))).isEqualTo("12.5s");
         assertThat(Retrier.human(Duration.ZERO)).isEqualTo("0s");
     }
+
+    @Test
+    void summariesNameTheErrorWithoutTheSdksAttemptCount() {
+        assertThat(failures.summary(serviceError(503, "SlowDown", "Please reduce your request rate.")))
+                .isEqualTo("503 SlowDown: Please reduce your request rate.");
+        assertThat(failures.summary(SdkClientException.create("Unable to execute HTTP request: Connection reset"
+                + " (SDK Attempt Count: 1)", new SocketException("Connection reset"))))
+                .isEqualTo("Unable to execute HTTP request: Connection reset");
+        assertThat(failures.summary(SdkClientException.create("Unable to execute HTTP request",
+                new java.net.ConnectException("Connection refused"))))
+                .isEqualTo("Unable to execute HTTP request (ConnectException: Connection refused)");
+    }
 }
