@@ -238,13 +238,19 @@ public final class S3BlobStore implements BlobStore {
 
     private static boolean bucketExists(S3Client s3, S3Settings settings, Retrier retrier, S3Failures failures)
             throws IOException {
-        String call = "S3 HEAD of bucket " + settings.bucket() + " (" + settings.describe() + ")";
+        String call = "S3 HEAD of the bucket of " + settings.describe();
         try {
             retrier.run(call, attempt -> s3.headBucket(b -> b.bucket(settings.bucket())));
             return true;
         } catch (AwsServiceException e) {
             if (e.statusCode() == 404) {
                 return false;
+            }
+            String region = e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? null
+                    : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
+            if (e.statusCode() == 301 && region != null) {
+                throw new IOException(call + " failed: the bucket is in region " + region + ", not "
+                        + s3.serviceClientConfiguration().region() + "; set AWS_REGION=" + region);
             }
             if (e.statusCode() == 403) {
                 throw new IOException(call + " failed: access denied (403); check the credentials, and that they may"
@@ -266,8 +272,8 @@ public final class S3BlobStore implements BlobStore {
         if (region != null && !region.equals(Region.US_EAST_1) && settings.region() != null) {
             request.createBucketConfiguration(c -> c.locationConstraint(region.id()));
         }
-        String call = "S3 create bucket " + settings.bucket() + (objectLock ? " with Object Lock" : "") + " ("
-                + settings.describe() + ")";
+        String call = "S3 creation of the bucket" + (objectLock ? " with Object Lock" : "") + " of "
+                + settings.describe();
         try {
             retrier.run(call, attempt -> s3.createBucket(request.build()));
         } catch (AwsServiceException e) {
@@ -290,7 +296,7 @@ public final class S3BlobStore implements BlobStore {
 
     private static boolean objectLockEnabled(S3Client s3, S3Settings settings, Retrier retrier, S3Failures failures,
                                              boolean required) throws IOException {
-        String call = "S3 GET of the Object Lock configuration of bucket " + settings.bucket();
+        String call = "S3 GET of the Object Lock configuration of the bucket of " + settings.describe();
         try {
             var answer = retrier.run(call, attempt -> s3.getObjectLockConfiguration(b -> b.bucket(settings.bucket())));
             var configuration = answer.objectLockConfiguration();

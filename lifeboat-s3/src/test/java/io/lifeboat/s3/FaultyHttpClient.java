@@ -21,13 +21,13 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * Wraps the real HTTP client and breaks chosen requests the way networks and S3 do: an
- * answer of 503 SlowDown or 500 InternalError, a connection reset before the request is
+ * answer of 503 SlowDown or 500 InternalError, a 301 for a bucket in another region, a connection reset before the request is
  * sent, a lost acknowledgement (the request reaches the server and takes effect, then the
  * connection resets before the answer arrives), or a body cut short. Everything below it
  * (the SDK's signing, parsing and exceptions) and above it (the store) is the real code.
  */
 final class FaultyHttpClient implements SdkHttpClient {
-    enum Fault { SLOW_DOWN, INTERNAL_ERROR, RESET, LOST_ACK, TRUNCATE }
+    enum Fault { SLOW_DOWN, INTERNAL_ERROR, RESET, LOST_ACK, TRUNCATE, MOVED_TO_EU_WEST_2 }
 
     private record Rule(Fault fault, SdkHttpMethod method, String path, String query, AtomicInteger remaining) {
         boolean matches(SdkHttpRequest r) {
@@ -98,6 +98,10 @@ final class FaultyHttpClient implements SdkHttpClient {
                         throw new SocketException("Connection reset");
                     }
                     case TRUNCATE -> truncated(delegate.prepareRequest(request).call());
+                    case MOVED_TO_EU_WEST_2 -> HttpExecuteResponse.builder()
+                            .response(SdkHttpResponse.builder().statusCode(301)
+                                    .putHeader("x-amz-bucket-region", "eu-west-2").build())
+                            .build();
                 };
             }
 

@@ -197,10 +197,21 @@ class S3FaultsTest {
 
         assertThatThrownBy(() -> S3BlobStore.open(at, false, false, S3BlobStore.Hooks.none().withTime(time, time::nanoTime)))
                 .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("S3 HEAD of bucket nowhere (s3://nowhere/repo (endpoint http://127.0.0.1:" + deadPort
-                        + ")) failed: gave up after")
+                .hasMessageStartingWith("S3 HEAD of the bucket of s3://nowhere/repo (endpoint http://127.0.0.1:" + deadPort
+                        + ") failed: gave up after")
                 .hasMessageContaining("Connection refused");
         assertThat(time.slept()).isLessThanOrEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aBucketInAnotherRegionIsNamedWithTheRegionToSet() throws Exception {
+        StoreLocation at = StoreLocation.parse(server.newRepositoryUrl(), server.env(), Map.of());
+        S3BlobStore.Hooks hooks = S3BlobStore.Hooks.none().withTime(time, time::nanoTime).withHttpClient(c ->
+                new FaultyHttpClient(c).inject(Fault.MOVED_TO_EU_WEST_2, SdkHttpMethod.HEAD, "", 1));
+
+        assertThatThrownBy(() -> S3BlobStore.open(at, false, false, hooks))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("the bucket is in region eu-west-2, not us-east-1; set AWS_REGION=eu-west-2");
     }
 
     private static java.util.List<String> names(S3BlobStore s) throws IOException {
