@@ -59,6 +59,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * A {@link BlobStore} in an Amazon S3 bucket or an S3-compatible store, at
@@ -164,6 +165,7 @@ public final class S3BlobStore implements BlobStore {
 
     private final S3Settings settings;
     private final S3Client s3;
+    private final AwsCredentialsProvider credentials;
     private final S3Failures failures;
     private final Retrier retrier;
     private final Clock clock;
@@ -173,10 +175,11 @@ public final class S3BlobStore implements BlobStore {
     /** Whether the server applies the Object Lock headers of a PUT; null until the first locked put tells. */
     private volatile Boolean lockHeadersApplied;
 
-    private S3BlobStore(S3Settings settings, S3Client s3, S3Failures failures, Retrier retrier, Hooks hooks,
-                        boolean objectLock) {
+    private S3BlobStore(S3Settings settings, S3Client s3, AwsCredentialsProvider credentials, S3Failures failures,
+                        Retrier retrier, Hooks hooks, boolean objectLock) {
         this.settings = settings;
         this.s3 = s3;
+        this.credentials = credentials;
         this.failures = failures;
         this.retrier = retrier;
         this.clock = hooks.clock();
@@ -229,9 +232,9 @@ public final class S3BlobStore implements BlobStore {
                         + " put-object-lock-configuration --bucket " + settings.bucket()
                         + " --object-lock-configuration ObjectLockEnabled=Enabled)");
             }
-            return new S3BlobStore(settings, s3, failures, retrier, hooks, objectLock);
+            return new S3BlobStore(settings, s3, credentials, failures, retrier, hooks, objectLock);
         } catch (IOException | RuntimeException e) {
-            s3.close();
+            closeClient(s3, credentials);
             throw e;
         }
     }
@@ -848,7 +851,15 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public void close() {
         pool.shutdown();
+        closeClient(s3, credentials);
+    }
+
+    /** The SDK client does not close a credentials provider it was given (a role's may refresh in the background). */
+    private static void closeClient(S3Client s3, AwsCredentialsProvider credentials) {
         s3.close();
+        if (credentials instanceof SdkAutoCloseable c) {
+            c.close();
+        }
     }
 
     @Override
