@@ -199,7 +199,9 @@ final class AzureSettings {
 
         static Immutability parse(String value, String source) {
             if (value == null) {
-                return LOCKED;
+                // Reversible by the account owner, like S3's governance mode: a locked policy on
+                // a config locked for 100 years would pin the storage account for good.
+                return UNLOCKED;
             }
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "locked" -> LOCKED;

@@ -43,7 +43,7 @@ class AzureSettingsTest {
         assertThat(s.credentialKind).isEqualTo(CredentialKind.SHARED_KEY);
         assertThat(s.account).isEqualTo("prodbackups");
         assertThat(s.endpoint).isNull();
-        assertThat(s.immutability).isEqualTo(Immutability.LOCKED);
+        assertThat(s.immutability).isEqualTo(Immutability.UNLOCKED);
         assertThat(s.dataTier).isNull();
         assertThat(s.blockSize).isEqualTo(4 << 20);
         assertThat(s.uploadThreads).isEqualTo(8);
