@@ -104,7 +104,7 @@ class AzureCredentialsTest {
                 .retentionLocks(true).open())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot read the container's properties")
-                .hasMessageContaining("LIFEBOAT_AZURE_IMMUTABILITY=locked");
+                .hasMessageContaining("LIFEBOAT_AZURE_IMMUTABILITY=unlocked");
         try (BlobStore store = AzureBlobStore.builder(StoreLocation.parse("azure://" + container, env,
                 Map.of("azure-immutability", "locked"))).retentionLocks(true).open()) {
             assertThat(store.supportsRetention()).isTrue();

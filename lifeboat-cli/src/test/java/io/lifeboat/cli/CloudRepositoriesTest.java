@@ -135,4 +135,16 @@ class CloudRepositoriesTest {
         assertThat(wrong.code()).isEqualTo(ExitCodes.WRONG_PASSPHRASE);
         assertNoSecret(wrong, backend);
     }
+
+    /** S3Proxy has no Object Lock and Azurite no immutability: a locked repository is refused there, clearly. */
+    @ParameterizedTest
+    @ValueSource(strings = {"s3", "azure"})
+    void aRetentionLockOnStorageThatCannotHoldItIsRefusedAtInit(String backend) throws Exception {
+        Cli cli = cli(backend);
+        Cli.Result r = cli.run("init", "--kdf-memory", "1", "--kdf-iterations", "1", "--retention-lock", "30d");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).containsAnyOf("Object Lock", "immutability");
+        assertNoSecret(r, backend);
+        assertThat(cli.run("snapshots").code()).as("no repository was made").isEqualTo(ExitCodes.USAGE);
+    }
 }
