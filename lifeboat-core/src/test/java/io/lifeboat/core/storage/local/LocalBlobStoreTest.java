@@ -3,6 +3,7 @@ package io.lifeboat.core.storage.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lifeboat.core.ManualClock;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.BlobStoreContractTest;
@@ -14,11 +15,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -186,31 +184,11 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
 
     // ---- retention locks
 
-    /** A clock a test moves by hand. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void aLockedBlobCannotBeDeletedBeforeItsDateNorReplacedAndIsReadOnlyOnDisk() throws Exception {
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-22T12:00:00Z"));
         LocalBlobStore store = new LocalBlobStore(root, clock);
-        Instant until = clock.now.plus(Duration.ofDays(30));
+        Instant until = clock.instant().plus(Duration.ofDays(30));
         byte[] data = "sealed pack".getBytes(StandardCharsets.UTF_8);
         assertThat(store.supportsRetention()).isTrue();
         assertThat(store.putIfAbsent("data/ab/ab01", data, 0, data.length, until)).isTrue();
@@ -226,15 +204,15 @@ class LocalBlobStoreTest extends BlobStoreContractTest {
         assertThat(store.putIfAbsent("data/ab/ab01", other, 0, other.length, null)).isFalse();
         assertThat(store.get("data/ab/ab01")).isEqualTo(data);
 
-        clock.now = until.minusSeconds(1);
+        clock.set(until.minusSeconds(1));
         assertThatThrownBy(() -> store.delete("data/ab/ab01")).isInstanceOf(ObjectLockedException.class);
-        clock.now = until;
+        clock.set(until);
         assertThat(store.delete("data/ab/ab01")).as("deletable once the date is reached").isTrue();
     }
 
     @Test
     void blobsWithoutALockReportNoneAndDeleteAsBefore() throws Exception {
-        LocalBlobStore store = new LocalBlobStore(root, new TestClock());
+        LocalBlobStore store = new LocalBlobStore(root, new ManualClock(Instant.parse("2026-11-22T12:00:00Z")));
         byte[] data = {1, 2, 3};
         store.putIfAbsent("index/cafe", data);
         assertThat(store.stat("index/cafe").retainUntil()).isNull();
