@@ -2,7 +2,6 @@ package io.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.core.Repository;
-import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.BlobStores;
