@@ -33,6 +33,7 @@ import io.lifeboat.core.storage.BlobNames;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import io.lifeboat.core.storage.ObjectLockedException;
+import io.lifeboat.core.storage.Retry;
 import io.lifeboat.core.storage.StoreLocation;
 import java.io.EOFException;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -89,9 +91,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * written and only Lifeboat enforces it: not WORM.
  *
  * <h2>Failures</h2>
- * Every request is retried by a {@link Retrier}: throttling, server errors and connection
- * errors, with backoff and jitter, within a time limit. Error messages name the store,
- * the operation and the blob, never a credential ({@link Redactor}).
+ * Every request is retried by the shared {@link Retry} loop: throttling, server errors and
+ * connection errors, with backoff and full jitter (never shorter than a Retry-After), within a
+ * time limit. Error messages name the store, the operation and the blob, never a credential
+ * ({@link Redactor}).
  *
  * <p>Thread-safe; share one instance. {@link #close} stops its upload threads.
  */
@@ -107,6 +110,17 @@ public final class AzureBlobStore implements BlobStore {
     /** HTTP clients shared by all stores with the same timeout: one connection pool and selector thread each. */
     private static final Map<Duration, HttpClient> HTTP_CLIENTS = new ConcurrentHashMap<>();
 
+    /** The largest wait after the first failed request; it doubles with each failure up to {@link #MAX_DELAY}. */
+    static final Duration FIRST_DELAY = Duration.ofMillis(100);
+    /** The largest wait between requests, unless the service asks for longer (Retry-After). */
+    static final Duration MAX_DELAY = Duration.ofSeconds(8);
+
+    /** One request; SDK calls throw unchecked exceptions, Lifeboat's own checks IOExceptions (never retried). */
+    @FunctionalInterface
+    interface Request<T> {
+        T send() throws IOException;
+    }
+
     /** Waits between retries; tests pass one that advances a fake clock instead. */
     @FunctionalInterface
     public interface Sleeper {
@@ -117,7 +131,7 @@ public final class AzureBlobStore implements BlobStore {
     private final BlobContainerClient container;
     private final String where;
     private final Redactor redactor;
-    private final Retrier retrier;
+    private final Retry retrier;
     private final Clock clock;
     /** Why this store cannot hold retention locks, or null if it can. */
     private final String noRetention;
@@ -125,7 +139,7 @@ public final class AzureBlobStore implements BlobStore {
     private final ThreadPoolExecutor uploads;
 
     private AzureBlobStore(AzureSettings settings, BlobContainerClient container, String where, Redactor redactor,
-                           Retrier retrier, Clock clock, String noRetention) {
+                           Retry retrier, Clock clock, String noRetention) {
         this.settings = settings;
         this.container = container;
         this.where = where;
@@ -228,7 +242,7 @@ public final class AzureBlobStore implements BlobStore {
                 .setRequestConditions(IF_ABSENT);
         int[] attempts = {0};
         try {
-            retrier.call("put " + u.name, () -> {
+            call(retrier, where, "put " + u.name, () -> {
                 u.attempt(attempts);
                 return u.client.uploadWithResponse(options, null, Context.NONE);
             });
@@ -249,7 +263,7 @@ public final class AzureBlobStore implements BlobStore {
             ids.add(blockId);
             byte[] block = Arrays.copyOfRange(bytes, i * size, Math.min(bytes.length, (i + 1) * size));
             String what = "put " + u.name + " (block " + (i + 1) + " of " + count + ")";
-            staged.add(uploads.submit(() -> retrier.call(what, () -> {
+            staged.add(uploads.submit(() -> call(retrier, where, what, () -> {
                 u.client.stageBlockWithResponse(new BlockBlobStageBlockOptions(blockId, BinaryData.fromBytes(block))
                         .setContentMd5(md5(block, 0, block.length)), null, Context.NONE);
                 return null;
@@ -270,7 +284,7 @@ public final class AzureBlobStore implements BlobStore {
                 .setRequestConditions(IF_ABSENT);
         int[] attempts = {0};
         try {
-            retrier.call("put " + u.name + " (commit of " + count + " blocks)", () -> {
+            call(retrier, where, "put " + u.name + " (commit of " + count + " blocks)", () -> {
                 u.attempt(attempts);
                 return u.client.commitBlockListWithResponse(options, null, Context.NONE);
             });
@@ -357,7 +371,7 @@ public final class AzureBlobStore implements BlobStore {
     public byte[] get(String name) throws IOException {
         BlobClient blob = blob(BlobNames.validate(name));
         try {
-            return retrier.call("get " + name, () -> blob
+            return call(retrier, where, "get " + name, () -> blob
                     .downloadContentWithResponse(null, null, null, false, null, Context.NONE).getValue().toBytes());
         } catch (RuntimeException e) {
             throw failure("get", name, e);
@@ -379,7 +393,7 @@ public final class AzureBlobStore implements BlobStore {
         }
         byte[] bytes;
         try {
-            bytes = retrier.call("get " + name, () -> blob.downloadContentWithResponse(null, null,
+            bytes = call(retrier, where, "get " + name, () -> blob.downloadContentWithResponse(null, null,
                     new BlobRange(offset, (long) length), false, null, Context.NONE).getValue().toBytes());
         } catch (RuntimeException e) {
             if (AzureErrors.is(e, 416)) {
@@ -415,7 +429,7 @@ public final class AzureBlobStore implements BlobStore {
     private BlobProperties properties(String name) throws IOException {
         BlobClient blob = blob(name);
         try {
-            return retrier.call("stat " + name, blob::getProperties);
+            return call(retrier, where, "stat " + name, blob::getProperties);
         } catch (RuntimeException e) {
             if (AzureErrors.is(e, 404, "BlobNotFound") || (AzureErrors.is(e, 404) && AzureErrors.code(e) == null)) {
                 return null;
@@ -435,7 +449,7 @@ public final class AzureBlobStore implements BlobStore {
         ListBlobsOptions options = new ListBlobsOptions().setPrefix(root + prefix).setDetails(new BlobListDetails()
                 .setRetrieveMetadata(true).setRetrieveImmutabilityPolicy(true));
         try {
-            return retrier.call("list " + (prefix.isEmpty() ? "(all)" : prefix), () -> {
+            return call(retrier, where, "list " + (prefix.isEmpty() ? "(all)" : prefix), () -> {
                 List<BlobInfo> blobs = new ArrayList<>();
                 for (BlobItem item : container.listBlobs(options, null)) {
                     BlobInfo info = info(item, root);
@@ -513,7 +527,7 @@ public final class AzureBlobStore implements BlobStore {
         BlobClient blob = blob(name);
         int[] attempts = {0};
         try {
-            retrier.call("delete " + name, () -> {
+            call(retrier, where, "delete " + name, () -> {
                 attempts[0]++;
                 return blob.deleteWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
             });
@@ -549,6 +563,11 @@ public final class AzureBlobStore implements BlobStore {
         }
         return new IOException(where + ": " + operation + " " + (name.isEmpty() ? "(all)" : name) + " failed: "
                 + reason, redactor.redacted(e));
+    }
+
+    /** Sends {@code request} through {@code retry}; messages name the store, then {@code what} (operation and blob). */
+    private static <T> T call(Retry retry, String where, String what, Request<T> request) throws IOException {
+        return retry.run(where + ": " + what, attempt -> request.send());
     }
 
     /** How many requests were retried so far (for tests and drills). */
@@ -648,7 +667,12 @@ public final class AzureBlobStore implements BlobStore {
             String account = service.getAccountName();
             String where = "azure://" + (account == null || account.isEmpty() ? "" : account + "/") + settings.container
                     + (settings.prefix.isEmpty() ? "" : "/" + settings.prefix);
-            Retrier retrier = new Retrier(where, settings.retryTime, clock, sleeper, redactor);
+            Sleeper sleeper = this.sleeper;
+            Clock clock = this.clock;
+            Retry retrier = new Retry(settings.retryTime, FIRST_DELAY, MAX_DELAY, () -> {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }, sleeper::sleep, () -> ThreadLocalRandom.current().nextLong(), AzureErrors.forRetry(redactor));
             BlobContainerClient container = service.getBlobContainerClient(settings.container);
             Boolean immutable = openContainer(container, settings, where, retrier, redactor);
             String noRetention = noRetention(settings, immutable);
@@ -663,7 +687,7 @@ public final class AzureBlobStore implements BlobStore {
         private BlobServiceClient serviceClient(AzureSettings settings, Redactor redactor) {
             BlobServiceClientBuilder b = new BlobServiceClientBuilder()
                     .httpClient(HTTP_CLIENTS.computeIfAbsent(requestTimeout, Builder::httpClient))
-                    // One try per call: Retrier is the only retry loop, so its time limit holds.
+                    // One try per call: Retry is the only retry loop, so its time limit holds.
                     .retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Duration) null, null, null, null));
             try {
                 switch (settings.credentialKind) {
@@ -721,9 +745,9 @@ public final class AzureBlobStore implements BlobStore {
          * alone), when a one-blob listing proves it exists instead.
          */
         private Boolean openContainer(BlobContainerClient container, AzureSettings settings, String where,
-                                      Retrier retrier, Redactor redactor) throws IOException {
+                                      Retry retrier, Redactor redactor) throws IOException {
             try {
-                return immutable(retrier.call("open container", container::getProperties));
+                return immutable(call(retrier, where, "open container", container::getProperties));
             } catch (RuntimeException e) {
                 if (AzureErrors.is(e, 403) && settings.credentialKind == AzureSettings.CredentialKind.SAS) {
                     if (probeByListing(container, where, retrier, redactor)) {
@@ -739,8 +763,8 @@ public final class AzureBlobStore implements BlobStore {
                         + settings.container + " does not exist; `lifeboat init` creates it)");
             }
             try {
-                retrier.call("create container", container::createIfNotExists);
-                return immutable(retrier.call("open container", container::getProperties));
+                call(retrier, where, "create container", container::createIfNotExists);
+                return immutable(call(retrier, where, "open container", container::getProperties));
             } catch (RuntimeException e) {
                 throw new IOException(where + ": cannot create the container: " + AzureErrors.describe(e, redactor),
                         redactor.redacted(e));
@@ -752,10 +776,10 @@ public final class AzureBlobStore implements BlobStore {
         }
 
         /** Whether the container exists, by listing at most one blob (what a SAS for the container allows). */
-        private static boolean probeByListing(BlobContainerClient container, String where, Retrier retrier,
+        private static boolean probeByListing(BlobContainerClient container, String where, Retry retrier,
                                               Redactor redactor) throws IOException {
             try {
-                retrier.call("open container", () -> container.listBlobs(new ListBlobsOptions().setMaxResultsPerPage(1),
+                call(retrier, where, "open container", () -> container.listBlobs(new ListBlobsOptions().setMaxResultsPerPage(1),
                         null).iterableByPage().iterator().hasNext());
                 return true;
             } catch (RuntimeException e) {

@@ -2,7 +2,9 @@ package io.lifeboat.azure;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.models.BlobStorageException;
+import io.lifeboat.core.storage.Retry;
 import java.io.IOException;
+import java.time.Duration;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -45,6 +47,35 @@ final class AzureErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * Azure's failures as the shared {@link Retry} loop asks for them: the SDK's unchecked
+     * errors that {@link #retryable} says a retry can help (Lifeboat's own IOExceptions never),
+     * waiting at least what Retry-After asks, described and chained without secrets.
+     */
+    static Retry.Failures forRetry(Redactor redactor) {
+        return new Retry.Failures() {
+            @Override
+            public boolean isTransient(Exception e) {
+                return e instanceof RuntimeException && retryable(e);
+            }
+
+            @Override
+            public Duration minimumWait(Exception e) {
+                return Duration.ofMillis(retryAfterMillis(e));
+            }
+
+            @Override
+            public String describe(Exception e) {
+                return AzureErrors.describe(e, redactor);
+            }
+
+            @Override
+            public Throwable cause(Exception e) {
+                return redactor.redacted(e);
+            }
+        };
     }
 
     /**

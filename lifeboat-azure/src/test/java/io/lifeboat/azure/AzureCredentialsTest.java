@@ -181,7 +181,7 @@ class AzureCredentialsTest {
 
         String text = failureText(() -> AzureBlobStore.builder(location).clock(time).sleeper(time).open());
 
-        assertThat(text).contains("open container failed after").contains("ConnectException");
+        assertThat(text).contains("open container failed: gave up after").contains("ConnectException");
         assertNoSecret(text, readWriteSas, signature(readWriteSas));
     }
 

@@ -58,9 +58,9 @@ class AzureFaultTest {
             assertThat(store.get("index/i1")).isEqualTo(bytes("index"));
             List<Duration> waits = time.sleeps();
             assertThat(waits).hasSize(4);
-            for (int i = 0; i < waits.size(); i++) { // step 100 ms doubling; each wait in [step/2, step]
-                long step = Retrier.BASE_MILLIS << i;
-                assertThat(waits.get(i).toMillis()).isBetween(step / 2, step);
+            for (int i = 0; i < waits.size(); i++) { // step 100 ms doubling; full jitter: each wait in [0, step]
+                Duration step = AzureBlobStore.FIRST_DELAY.multipliedBy(1L << i);
+                assertThat(waits.get(i)).isBetween(Duration.ZERO, step);
             }
         }
     }
@@ -176,13 +176,13 @@ class AzureFaultTest {
             assertThatThrownBy(() -> store.putIfAbsent("data/ee/ee01", bytes("never stored")))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("azure://lifeboat/")
-                    .hasMessageContaining("put data/ee/ee01 failed after")
-                    .hasMessageContaining("retry limit 30.0 s")
+                    .hasMessageContaining("put data/ee/ee01 failed: gave up after")
+                    .hasMessageContaining("(retry budget 30s); last error: ")
                     .hasMessageContaining("503 ServerBusy");
 
             assertThat(time.slept()).isLessThanOrEqualTo(Duration.ofSeconds(30)).isGreaterThan(Duration.ofSeconds(20));
             assertThat(time.sleeps()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(
-                    Duration.ofMillis(Retrier.CAP_MILLIS)));
+                    AzureBlobStore.MAX_DELAY));
             assertThatThrownBy(() -> store.stat("data/ee/ee01")).isInstanceOf(NoSuchBlobException.class);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - realStart)).isLessThan(Duration.ofSeconds(20));
@@ -193,7 +193,7 @@ class AzureFaultTest {
         FaultPolicy faults = new FaultPolicy().respond(method("HEAD"), 1, 503, "ServerBusy");
         try (AzureBlobStore store = open(faults, Map.of("LIFEBOAT_AZURE_RETRY_SECONDS", "0"))) {
             assertThatThrownBy(() -> store.stat("config")).isInstanceOf(IOException.class)
-                    .hasMessageContaining("stat config failed after 1 attempt");
+                    .hasMessageContaining("stat config failed: gave up after 1 attempt in 0s");
             assertThat(time.sleeps()).isEmpty();
         }
     }

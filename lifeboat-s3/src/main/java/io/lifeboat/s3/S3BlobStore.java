@@ -6,6 +6,7 @@ import io.lifeboat.core.storage.BlobNames;
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import io.lifeboat.core.storage.ObjectLockedException;
+import io.lifeboat.core.storage.Retry;
 import io.lifeboat.core.storage.StoreLocation;
 import io.lifeboat.s3.S3Failures.PermanentIOException;
 import java.io.ByteArrayInputStream;
@@ -125,7 +126,7 @@ public final class S3BlobStore implements BlobStore {
      * requests), time, and the part size.
      */
     record Hooks(UnaryOperator<SdkHttpClient> httpClient, List<ExecutionInterceptor> interceptors,
-                 Retrier.Sleeper sleeper, LongSupplier nanoTime, Clock clock, int partSize) {
+                 Retry.Sleeper sleeper, LongSupplier nanoTime, Clock clock, int partSize) {
         Hooks {
             Objects.requireNonNull(httpClient);
             interceptors = List.copyOf(interceptors);
@@ -150,7 +151,7 @@ public final class S3BlobStore implements BlobStore {
             return new Hooks(httpClient, List.of(i), sleeper, nanoTime, clock, partSize);
         }
 
-        Hooks withTime(Retrier.Sleeper s, LongSupplier n) {
+        Hooks withTime(Retry.Sleeper s, LongSupplier n) {
             return new Hooks(httpClient, interceptors, s, n, clock, partSize);
         }
 
@@ -167,7 +168,7 @@ public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
     private final AwsCredentialsProvider credentials;
     private final S3Failures failures;
-    private final Retrier retrier;
+    private final Retry retrier;
     private final Clock clock;
     private final int partSize;
     private final boolean objectLock;
@@ -176,7 +177,7 @@ public final class S3BlobStore implements BlobStore {
     private volatile Boolean lockHeadersApplied;
 
     private S3BlobStore(S3Settings settings, S3Client s3, AwsCredentialsProvider credentials, S3Failures failures,
-                        Retrier retrier, Hooks hooks, boolean objectLock) {
+                        Retry retrier, Hooks hooks, boolean objectLock) {
         this.settings = settings;
         this.s3 = s3;
         this.credentials = credentials;
@@ -213,8 +214,8 @@ public final class S3BlobStore implements BlobStore {
         AwsCredentialsProvider credentials = S3Clients.credentials(location);
         S3Failures failures = new S3Failures(S3Clients.secrets(location));
         RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
-        Retrier retrier = new Retrier(settings.retryTime(), FIRST_DELAY, MAX_DELAY, hooks.nanoTime(), hooks.sleeper(),
-                random, failures);
+        Retry retrier = new Retry(settings.retryTime(), FIRST_DELAY, MAX_DELAY, hooks.nanoTime(), hooks.sleeper(),
+                random, failures.forRetry());
         S3Client s3 = S3Clients.build(settings, credentials, hooks.httpClient(), hooks.interceptors());
         try {
             if (!bucketExists(s3, settings, retrier, failures)) {
@@ -239,7 +240,7 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private static boolean bucketExists(S3Client s3, S3Settings settings, Retrier retrier, S3Failures failures)
+    private static boolean bucketExists(S3Client s3, S3Settings settings, Retry retrier, S3Failures failures)
             throws IOException {
         String call = "S3 HEAD of the bucket of " + settings.describe();
         try {
@@ -265,7 +266,7 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private static void createBucket(S3Client s3, S3Settings settings, Retrier retrier, S3Failures failures,
+    private static void createBucket(S3Client s3, S3Settings settings, Retry retrier, S3Failures failures,
                                      boolean objectLock) throws IOException {
         CreateBucketRequest.Builder request = CreateBucketRequest.builder().bucket(settings.bucket());
         if (objectLock) {
@@ -297,7 +298,7 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    private static boolean objectLockEnabled(S3Client s3, S3Settings settings, Retrier retrier, S3Failures failures,
+    private static boolean objectLockEnabled(S3Client s3, S3Settings settings, Retry retrier, S3Failures failures,
                                              boolean required) throws IOException {
         String call = "S3 GET of the Object Lock configuration of the bucket of " + settings.describe();
         try {
@@ -868,7 +869,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     /** Runs a call with retries; a service error that is not transient fails it. */
-    private <T> T call(String call, BooleanSupplier cancelled, Retrier.Attempt<T> attempt) throws IOException {
+    private <T> T call(String call, BooleanSupplier cancelled, Retry.Attempt<T> attempt) throws IOException {
         try {
             return retrier.run(call, cancelled, attempt);
         } catch (SdkException e) {

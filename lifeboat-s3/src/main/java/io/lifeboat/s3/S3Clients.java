@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * roles).
  *
  * <p>The client is configured for what Lifeboat does itself: no SDK retries (see
- * {@link Retrier}); checksums only where S3 requires them, as every upload carries its
+ * {@link io.lifeboat.core.storage.Retry}); checksums only where S3 requires them, as every upload carries its
  * Content-MD5 and S3-compatible stores differ in the newer checksum headers; and no
  * {@code Expect: 100-continue}, which the URL-connection client cannot combine with an
  * early answer such as the 412 of a conditional write.

@@ -1,6 +1,7 @@
 package io.lifeboat.s3;
 
 import io.lifeboat.core.storage.ObjectLockedException;
+import io.lifeboat.core.storage.Retry;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -103,6 +104,30 @@ final class S3Failures {
             return s.awsErrorDetails().errorCode();
         }
         return "";
+    }
+
+    /**
+     * These rules as the shared {@link Retry} loop asks for them: transient as {@link #isTransient},
+     * described by {@link #summary} (which hides the secrets), with no cause chained, as the
+     * SDK's own messages are not redacted. S3's Retry-After is not read: no minimum wait.
+     */
+    Retry.Failures forRetry() {
+        return new Retry.Failures() {
+            @Override
+            public boolean isTransient(Exception e) {
+                return S3Failures.this.isTransient(e);
+            }
+
+            @Override
+            public String describe(Exception e) {
+                return summary(e);
+            }
+
+            @Override
+            public Throwable cause(Exception e) {
+                return null;
+            }
+        };
     }
 
     /** One line for a message: {@code 503 SlowDown: Please reduce your request rate.} or the root cause's text. */

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that only moves when the code under test sleeps: retry bounds proven without waiting. */
-final class FakeTime implements Retrier.Sleeper {
+final class FakeTime implements io.lifeboat.core.storage.Retry.Sleeper {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final List<Duration> pauses = new CopyOnWriteArrayList<>();
 

@@ -141,7 +141,7 @@ class S3CredentialsTest {
         S3Failures failures = new S3Failures(List.of("AKIAEXAMPLE", "s3cr3t-value"));
 
         assertThat(failures.redact("key AKIAEXAMPLE with s3cr3t-value")).isEqualTo("key *** with ***");
-        assertThat(failures.summary(RetrierTest.serviceError(403, "InvalidAccessKeyId",
+        assertThat(failures.summary(S3RetryTest.serviceError(403, "InvalidAccessKeyId",
                 "The AWS Access Key Id AKIAEXAMPLE does not exist"))).doesNotContain("AKIAEXAMPLE");
     }
 }

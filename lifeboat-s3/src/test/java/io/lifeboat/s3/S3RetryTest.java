@@ -3,6 +3,7 @@ package io.lifeboat.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lifeboat.core.storage.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -15,13 +16,14 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-class RetrierTest {
+/** The shared {@link Retry} loop with S3's failure rules: what is retried, how it is named, how the budget bounds it. */
+class S3RetryTest {
     private final FakeTime time = new FakeTime();
     private final S3Failures failures = new S3Failures(List.of());
 
-    private Retrier retrier(Duration budget) {
-        return new Retrier(budget, Duration.ofMillis(200), Duration.ofSeconds(20), time::nanoTime, time,
-                new SplittableRandom(1), failures);
+    private Retry retrier(Duration budget) {
+        return new Retry(budget, Duration.ofMillis(200), Duration.ofSeconds(20), time::nanoTime, time,
+                new SplittableRandom(1), failures.forRetry());
     }
 
     static S3Exception serviceError(int status, String code, String message) {
@@ -53,7 +55,7 @@ class RetrierTest {
 
     @Test
     void pausesGrowExponentiallyWithFullJitterUnderTheCap() {
-        Retrier r = retrier(Duration.ofMinutes(5));
+        Retry r = retrier(Duration.ofMinutes(5));
         for (int n = 1; n <= 12; n++) {
             long cap = Math.min(20_000, 200L << (n - 1));
             for (int i = 0; i < 50; i++) {
@@ -65,7 +67,7 @@ class RetrierTest {
 
     @Test
     void theBudgetBoundsTheTimeSpentAndTheErrorNamesTheCall() {
-        Retrier r = retrier(Duration.ofMinutes(2));
+        Retry r = retrier(Duration.ofMinutes(2));
         AtomicInteger calls = new AtomicInteger();
 
         assertThatThrownBy(() -> r.run("S3 PUT of data/ab/abcd in s3://bucket/repo", attempt -> {
@@ -121,10 +123,10 @@ class RetrierTest {
 
     @Test
     void anInterruptedPauseEndsTheCall() {
-        Retrier r = new Retrier(Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(20), time::nanoTime,
+        Retry r = new Retry(Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(20), time::nanoTime,
                 d -> {
                     throw new InterruptedException();
-                }, new SplittableRandom(1), failures);
+                }, new SplittableRandom(1), failures.forRetry());
         try {
             assertThatThrownBy(() -> r.run("S3 GET of x", attempt -> {
                 throw serviceError(500, "InternalError", "oops");
@@ -159,9 +161,9 @@ class RetrierTest {
 
     @Test
     void durationsReadAsPeopleWriteThem() {
-        assertThat(Retrier.human(Duration.ofSeconds(270))).isEqualTo("4m30s");
-        assertThat(Retrier.human(Duration.ofMillis(12_500))).isEqualTo("12.5s");
-        assertThat(Retrier.human(Duration.ZERO)).isEqualTo("0s");
+        assertThat(Retry.human(Duration.ofSeconds(270))).isEqualTo("4m30s");
+        assertThat(Retry.human(Duration.ofMillis(12_500))).isEqualTo("12.5s");
+        assertThat(Retry.human(Duration.ZERO)).isEqualTo("0s");
     }
 
     @Test
