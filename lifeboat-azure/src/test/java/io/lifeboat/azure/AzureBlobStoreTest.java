@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.AccessTier;
 import io.lifeboat.core.RepositoryNotFoundException;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.BlobStore;
+import io.lifeboat.core.storage.BlobStoreContractTest;
 import io.lifeboat.core.storage.BlobStores;
 import io.lifeboat.core.storage.StoreLocation;
 import java.util.List;
@@ -93,7 +94,7 @@ class AzureBlobStoreTest {
         StoreLocation location = AzureTests.location(azurite, AzureTests.freshContainer(), "",
                 Map.of("LIFEBOAT_AZURE_BLOCK_SIZE_MIB", "2"), Map.of());
         try (BlobStore store = AzureBlobStore.builder(location).create(true).open()) {
-            List<Boolean> created = BlobStoreRaces.run(4, i -> store.putIfAbsent("data/ra/race", data));
+            List<Boolean> created = BlobStoreContractTest.runConcurrently(4, i -> store.putIfAbsent("data/ra/race", data));
 
             assertThat(created).containsOnlyOnce(true);
             assertThat(store.get("data/ra/race")).isEqualTo(data);

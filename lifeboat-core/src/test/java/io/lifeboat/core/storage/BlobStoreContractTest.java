@@ -374,12 +374,12 @@ public abstract class BlobStoreContractTest {
     // ---- helpers
 
     /** A task numbered by worker; all workers start together. */
-    protected interface Worker<T> {
+    public interface Worker<T> {
         T run(int worker) throws Exception;
     }
 
     /** Runs {@code count} workers at once (released by one latch) and returns their results. */
-    protected static <T> List<T> runConcurrently(int count, Worker<T> worker) throws Exception {
+    public static <T> List<T> runConcurrently(int count, Worker<T> worker) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(count);
         CountDownLatch start = new CountDownLatch(1);
         try {
