@@ -69,7 +69,7 @@ final class BackupCommand extends RepoCommand {
             BackupOptions options = new BackupOptions(stdin ? List.of() : paths, stdin ? ctx.in() : null,
                     stdin ? stdinFilename : null, excludes, parseTags(tags), asset, kind,
                     host != null ? host : hostname(), username(), force ? BackupOptions.NO_PARENT : parent, threads,
-                    Clock.systemUTC());
+                    ctx.clock());
             List<String> warnings = new ArrayList<>();
             BackupListener listener = new BackupListener() {
                 @Override

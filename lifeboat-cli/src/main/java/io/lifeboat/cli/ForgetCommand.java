@@ -129,7 +129,7 @@ final class ForgetCommand extends RepoCommand {
         for (Decision d : decisions) {
             Tombstone t = null;
             if (!d.keep() && !dryRun) {
-                t = repository.forget(d.snapshot(), Clock.systemUTC().instant(), hostname(), username(),
+                t = repository.forget(d.snapshot(), ctx.clock().instant(), hostname(), username(),
                         String.join("; ", d.reasons()));
             }
             forgotten += d.keep() ? 0 : 1;

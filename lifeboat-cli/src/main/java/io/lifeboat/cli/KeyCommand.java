@@ -61,7 +61,7 @@ final class KeyCommand implements Runnable {
         String addKey(Repository repository) throws IOException {
             char[] pass = newPassphrase();
             try {
-                return repository.addKey(pass, kdf.params(), hostname(), username(), Clock.systemUTC());
+                return repository.addKey(pass, kdf.params(), hostname(), username(), ctx.clock());
             } finally {
                 Arrays.fill(pass, '\0');
             }

@@ -31,7 +31,13 @@ public final class Main implements Runnable {
     /** Runs one command line; never calls {@code System.exit}. */
     public static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
                           boolean interactive, String... args) {
-        Context ctx = new Context(out, err, env, in, interactive);
+        return run(out, err, env, in, interactive, java.time.Clock.systemUTC(), args);
+    }
+
+    /** Runs one command line at the time {@code clock} tells; never calls {@code System.exit}. */
+    public static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
+                          boolean interactive, java.time.Clock clock, String... args) {
+        Context ctx = new Context(out, err, env, in, interactive, clock);
         CommandLine cl = new CommandLine(new Main(), new Factory(ctx));
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));

@@ -45,7 +45,7 @@ final class PruneCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        Clock clock = Clock.systemUTC();
+        Clock clock = ctx.clock();
         PruneEngine.Options options = new PruneEngine.Options(graceDuration(clock.instant()), waste(), skew(), dryRun,
                 hostname(), username(), clock);
         try (Repository repository = openRepository()) {
@@ -127,7 +127,7 @@ final class PruneCommand extends RepoCommand {
                     + " packs to delete (" + p.packsRepacked() + " repacked, " + Format.bytes(p.bytesRepacked())
                     + " copied), " + p.snapshotsExpired() + " forgotten snapshots past the grace period; "
                     + Format.bytes(p.bytesToFree()) + " to free at the next prune after "
-                    + Format.time(Instant.now().plus(skew())));
+                    + Format.time(ctx.clock().instant().plus(skew())));
         }
         if (r.lockedPacks() > 0) {
             ctx.out().println(r.lockedPacks() + " unused packs (" + Format.bytes(r.lockedBytes())

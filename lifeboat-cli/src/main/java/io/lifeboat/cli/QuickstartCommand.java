@@ -169,7 +169,7 @@ final class QuickstartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         BackupOptions options = new BackupOptions(List.of(workspace), null, null, List.of(),
                 new TreeMap<>(Map.of("source", "quickstart")), "ai-workspace", "dataset", RepoCommand.hostname(ctx),
-                RepoCommand.username(), null, BackupOptions.defaultThreads(), Clock.systemUTC());
+                RepoCommand.username(), null, BackupOptions.defaultThreads(), ctx.clock());
         BackupListener warnings = new BackupListener() {
             @Override
             public void warning(String path, String message) {

@@ -40,7 +40,7 @@ final class RepairCommand implements Runnable {
                 // Not alongside a prune: it could index a pack the prune is deleting.
                 io.lifeboat.core.internal.engine.Session session = dryRun ? null
                         : io.lifeboat.core.internal.engine.PruneEngine.beginExclusive(repository, "repair", hostname(),
-                                username(), java.time.Clock.systemUTC(),
+                                username(), ctx.clock(),
                                 io.lifeboat.core.internal.engine.PruneEngine.DEFAULT_MAX_CLOCK_SKEW);
                 IndexRepair.Report r;
                 try {

@@ -63,7 +63,7 @@ final class RetentionCommand implements Runnable {
         public Integer call() throws Exception {
             Within lock = Within.parse(duration);
             try (Repository repository = openRepository()) {
-                repository.raiseRetentionLock(lock, Clock.systemUTC().instant());
+                repository.raiseRetentionLock(lock, ctx.clock().instant());
                 print(this, repository);
             }
             return ExitCodes.OK;

@@ -119,9 +119,9 @@ final class SnapshotsCommand extends RepoCommand {
     }
 
     /** Snapshot id (hex) -> the date its object's retention lock ends, for snapshots locked now. */
-    private static Map<String, Instant> lockDates(Repository repository) throws IOException {
+    private Map<String, Instant> lockDates(Repository repository) throws IOException {
         Map<String, Instant> out = new HashMap<>();
-        Instant now = Instant.now();
+        Instant now = ctx.clock().instant();
         for (BlobInfo b : repository.store().list(Repository.SNAPSHOTS + "/")) {
             if (b.lockedAt(now)) {
                 out.put(b.name().substring(b.name().lastIndexOf('/') + 1), b.retainUntil());
