@@ -21,6 +21,8 @@ final class Cli {
     final Path repo;
     final Path passwordFile;
     final Map<String, String> env = new HashMap<>();
+    /** The time commands see; tests that need steps in time set a {@code ManualClock}. */
+    java.time.Clock clock = java.time.Clock.systemUTC();
 
     /** One command's outcome. */
     record Result(int code, String out, String err) {
@@ -59,7 +61,7 @@ final class Cli {
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(o, e, Map.copyOf(env), stdin, false, args);
+            code = Main.run(o, e, Map.copyOf(env), stdin, false, clock, args);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
