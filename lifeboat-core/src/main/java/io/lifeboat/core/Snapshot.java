@@ -21,6 +21,13 @@ import java.util.TreeMap;
 public record Snapshot(Id id, Instant time, String hostname, String username, List<String> paths,
                        SortedMap<String, String> tags, String asset, String kind, Id parent, Id tree,
                        String program, Summary summary) {
+    /**
+     * The kind of a snapshot holding secrets (credentials, keys, tokens). Its files are
+     * stored like any other (encrypted), but restored owner-only: see
+     * {@link #isSecret()}.
+     */
+    public static final String SECRET_KIND = "secret";
+
     public Snapshot {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(tree, "tree");
@@ -30,6 +37,11 @@ public record Snapshot(Id id, Instant time, String hostname, String username, Li
         tags = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(tags));
         program = program == null ? "" : program;
         summary = summary == null ? Summary.EMPTY : summary;
+    }
+
+    /** Whether this snapshot holds secrets: its kind is {@value #SECRET_KIND}. */
+    public boolean isSecret() {
+        return SECRET_KIND.equals(kind);
     }
 
     public Snapshot withId(Id newId) {

@@ -770,7 +770,11 @@ public final class BackupEngine {
         }
         stats.totalBytes.addAndGet(size);
         long now = Attrs.nanos(options.clock().instant());
-        Node node = new Node(options.stdinName(), NodeType.FILE, 0644, Attrs.currentUid(), Attrs.currentGid(), now, now,
+        // A stream has no mode of its own: it gets the usual 0644, except a secret's,
+        // which is recorded owner-only so that ls shows, and any restore gives, what a
+        // credential file should have.
+        int mode = Snapshot.SECRET_KIND.equals(options.kind()) ? 0600 : 0644;
+        Node node = new Node(options.stdinName(), NodeType.FILE, mode, Attrs.currentUid(), Attrs.currentGid(), now, now,
                 0, size, ids, null, null);
         listener.fileDone("/" + options.stdinName(), size);
         return storeTree(new Tree(List.of(node)));

@@ -61,6 +61,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * content are renamed to {@code NAME.lifeboat-damaged}; (3) set ownership (when root), modes
  * and times on what restore created, files first, then directories deepest first.
  *
+ * <p>The files of a {@linkplain Snapshot#isSecret() secret} snapshot are restored
+ * owner-only (group and other bits cleared, whatever mode they were backed up with): a
+ * credential copied from a world-readable file, or restored on another machine, must not
+ * become readable by everyone there. Like every file, they are private from creation on.
+ *
  * <p>Below the target, no symlink is ever followed: every directory on the way is checked
  * without following links; a symlink or file where the snapshot has a directory is
  * replaced by a directory; metadata is applied without following links. The target itself
@@ -88,6 +93,8 @@ public final class RestoreEngine {
     /** The access time restored entries get (what a fresh extraction gives them): when the restore started. */
     private final FileTime restoredAt = FileTime.from(java.time.Instant.now());
     private final Progress progress = new Progress();
+    /** Whether files get only their owner's permission bits: set by {@link #run} for a secret snapshot. */
+    private boolean ownerOnly;
 
     // phase 1 (one thread)
     private final Map<Id, List<Write>> byPack = new HashMap<>();
@@ -210,6 +217,7 @@ public final class RestoreEngine {
         for (IntegrityException e : repo.loadIndex()) {
             damagedIndexFiles.add(e.getMessage());
         }
+        ownerOnly = snapshot.isSecret();
         Tree top = loadTree(snapshot.tree());
         Files.createDirectories(root); // the target itself may be a link the user chose
         if (!Files.isDirectory(root)) {
@@ -835,7 +843,8 @@ public final class RestoreEngine {
             }
         }
         if (!link) {
-            Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
+            int mode = ownerOnly && n.type() == NodeType.FILE ? n.mode() & 0700 : n.mode();
+            Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         }
         FileTime mtime = FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS);
         try {
