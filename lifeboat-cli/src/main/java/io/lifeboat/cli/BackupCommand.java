@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "backup", description = "Back up files and directories (or a stream) into a new snapshot.")
 final class BackupCommand extends RepoCommand {
-    static final Set<String> KINDS = Set.of("dataset", "model", "checkpoint", "config", "secret", "environment", "registry");
+    static final Set<String> KINDS = io.lifeboat.catalog.Assets.KINDS;
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files and directories to back up.")
     List<Path> paths = new ArrayList<>();

@@ -39,6 +39,28 @@ final class Format {
         return String.format(Locale.ROOT, "%dm%02ds", (long) s / 60, (long) s % 60);
     }
 
+    /**
+     * How long ago, for people, to the coarsest two units: {@code 45s}, {@code 12m},
+     * {@code 3h 20m}, {@code 5d 2h}. A negative age (a clock ahead of this one) is
+     * {@code in the future}.
+     */
+    static String age(Duration d) {
+        if (d.isNegative()) {
+            return "in the future";
+        }
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m";
+        }
+        if (s < 86400) {
+            return s / 3600 + "h " + s % 3600 / 60 + "m";
+        }
+        return s / 86400 + "d " + s % 86400 / 3600 + "h";
+    }
+
     static String time(Instant t) {
         return TIME.format(t);
     }
