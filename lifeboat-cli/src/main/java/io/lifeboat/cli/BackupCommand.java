@@ -5,12 +5,15 @@ import io.lifeboat.core.BackupOptions;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.internal.engine.BackupEngine;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "backup", description = "Back up files and directories (or a stream) into a new snapshot.")
+@Command(name = "backup", description = {"Back up files and directories (or a stream) into a new snapshot.",
+        "A secret (a credential, key or token) is read from an environment variable",
+        "(--secret-env) or a file (--secret-file), never from the command line; its value",
+        "is never printed."})
 final class BackupCommand extends RepoCommand {
     static final Set<String> KINDS = io.lifeboat.catalog.Assets.KINDS;
 
@@ -46,6 +52,16 @@ final class BackupCommand extends RepoCommand {
     @Option(names = "--kind", paramLabel = "KIND", description = "Asset kind: dataset, model, checkpoint, config, secret, environment.")
     String kind;
 
+    @Option(names = "--secret-env", paramLabel = "VAR", description = "Back up the value of environment variable VAR"
+            + " as a secret: a one-file snapshot (file VAR) of kind secret. Needs --asset. The value is read from the"
+            + " environment, never from the command line, where other users (ps) and shell history would see it.")
+    String secretEnv;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Back up the content of FILE as a secret:"
+            + " a one-file snapshot named after FILE, of kind secret. Needs --asset. Restored owner-only (mode 0600),"
+            + " and only with 'restore --include-secrets'.")
+    Path secretFile;
+
     @Option(names = "--parent", paramLabel = "SNAPSHOT", description = "Compare against this snapshot (default: the latest of the same paths and host).")
     String parent;
 
@@ -64,12 +80,38 @@ final class BackupCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        boolean secret = secretEnv != null || secretFile != null;
+        if (secret) {
+            validateSecret();
+        } else {
+            validate();
+        }
+        byte[] value = secret ? readSecret() : null;
+        try {
+            return backup(value);
+        } finally {
+            if (value != null) {
+                // The bytes of a secret live no longer than the backup. (An environment
+                // variable's value is also a String in the environment, which cannot be cleared.)
+                Arrays.fill(value, (byte) 0);
+            }
+        }
+    }
+
+    /** Backs up the paths, standard input, or {@code secret} (the value of --secret-env/--secret-file) if not null. */
+    private int backup(byte[] secret) throws Exception {
         try (Repository repository = openRepository()) {
-            BackupOptions options = new BackupOptions(stdin ? List.of() : paths, stdin ? ctx.in() : null,
-                    stdin ? stdinFilename : null, excludes, parseTags(tags), asset, kind,
-                    host != null ? host : hostname(), username(), force ? BackupOptions.NO_PARENT : parent, threads,
-                    ctx.clock());
+            BackupOptions options;
+            if (secret != null) {
+                options = new BackupOptions(List.of(), new ByteArrayInputStream(secret), secretName(), List.of(),
+                        parseTags(tags), asset, Snapshot.SECRET_KIND, host != null ? host : hostname(), username(), null,
+                        threads, ctx.clock());
+            } else {
+                options = new BackupOptions(stdin ? List.of() : paths, stdin ? ctx.in() : null,
+                        stdin ? stdinFilename : null, excludes, parseTags(tags), asset, kind,
+                        host != null ? host : hostname(), username(), force ? BackupOptions.NO_PARENT : parent, threads,
+                        ctx.clock());
+            }
             List<String> warnings = new ArrayList<>();
             BackupListener listener = new BackupListener() {
                 @Override
@@ -91,6 +133,60 @@ final class BackupCommand extends RepoCommand {
             report(snapshot, warnings);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Checks --secret-env and --secret-file: one secret, nothing else to back up, an asset
+     * name, no other kind, and a variable that is set or a file that exists. Messages name
+     * the variable or the file, never the value.
+     */
+    private void validateSecret() {
+        String option = secretEnv != null ? "--secret-env" : "--secret-file";
+        if (secretEnv != null && secretFile != null) {
+            throw new UsageException("give either --secret-env or --secret-file, not both: one secret per snapshot");
+        }
+        if (stdin || !paths.isEmpty()) {
+            throw new UsageException(option + " backs up one secret: give no paths and no --stdin with it");
+        }
+        if (asset == null || asset.isEmpty()) {
+            throw new UsageException(option + " needs --asset NAME: the name the secret is listed and restored by");
+        }
+        if (kind != null && !kind.equals(Snapshot.SECRET_KIND)) {
+            throw new UsageException(option + " backs up a secret: --kind must be secret (or left out), not '" + kind + "'");
+        }
+        if (secretEnv != null) {
+            if (!plainName(secretEnv)) {
+                throw new UsageException("'" + secretEnv + "' cannot name a file: --secret-env needs a variable name"
+                        + " without '/'");
+            }
+            if (ctx.env(secretEnv) == null) {
+                throw new UsageException("environment variable " + secretEnv + " is not set or is empty; nothing was backed up");
+            }
+        } else if (!Files.isRegularFile(secretFile)) {
+            throw new UsageException("secret file " + secretFile + " does not exist or is not a regular file");
+        }
+    }
+
+    private static boolean plainName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\0') < 0;
+    }
+
+    /** The secret's bytes: the variable's value (UTF-8) or the file's content. */
+    private byte[] readSecret() throws java.io.IOException {
+        if (secretEnv != null) {
+            return ctx.env(secretEnv).getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] content = Files.readAllBytes(secretFile);
+        if (content.length == 0) {
+            throw new UsageException("secret file " + secretFile + " is empty; nothing was backed up");
+        }
+        return content;
+    }
+
+    /** The secret's file name in the snapshot: the variable's name, or the secret file's. */
+    private String secretName() {
+        return secretEnv != null ? secretEnv : secretFile.getFileName().toString();
     }
 
     private void validate() {
