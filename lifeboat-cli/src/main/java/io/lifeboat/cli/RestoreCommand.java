@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         "and kept aside as NAME" + RestoreEngine.DAMAGED_SUFFIX + " (exit code 10); every other file is still",
         "restored. A non-empty directory where the snapshot has a file is left alone and reported",
         "as a conflict (exit code 1 when there is no damage). If 'latest' had to skip a damaged",
-        "snapshot, it is restored with a warning and exit code 10."})
+        "snapshot, it is restored with a warning and exit code 10. A snapshot of kind secret is",
+        "restored only with --include-secrets, its files owner-only."})
 final class RestoreCommand extends RepoCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), or 'latest'.")
     String snapshot;
@@ -32,6 +33,10 @@ final class RestoreCommand extends RepoCommand {
     @Option(names = {"-i", "--include"}, paramLabel = "GLOB",
             description = "Restore only paths matching (as 'ls' shows them, e.g. '/data/**.csv'); repeatable.")
     List<String> includes = new ArrayList<>();
+
+    @Option(names = "--include-secrets", description = "Allow restoring a snapshot of kind secret (backup"
+            + " --secret-env, --secret-file, --kind secret). Its files are written owner-only: group and others get no access.")
+    boolean includeSecrets;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Parallel pack readers (default: twice the cores, at most 16).")
@@ -49,6 +54,12 @@ final class RestoreCommand extends RepoCommand {
         try (Repository repository = openRepository()) {
             Found found = findSnapshot(repository, snapshot);
             Snapshot s = found.snapshot();
+            if (s.isSecret() && !includeSecrets) {
+                // Checked before anything is written: a secret lands on disk only when asked for.
+                throw new UsageException("snapshot " + s.id().shortHex() + " holds secrets (kind secret)"
+                        + (s.asset() == null ? "" : " of asset '" + s.asset() + "'")
+                        + ": add --include-secrets to restore it; nothing was restored");
+            }
             RestoreEngine engine = new RestoreEngine(repository, new RestoreOptions(target, includes, threads));
             long start = System.nanoTime();
             RestoreResult result;
