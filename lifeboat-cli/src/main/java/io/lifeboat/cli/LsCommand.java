@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "ls", description = "List the files in a snapshot.")
 final class LsCommand extends RepoCommand {
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), or 'latest'.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), 'latest', or an asset's NAME@latest or NAME@ID.")
     String snapshot;
 
     @Option(names = {"-l", "--long"}, description = "Show mode, owner, size and time.")

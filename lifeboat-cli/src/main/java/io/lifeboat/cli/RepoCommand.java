@@ -122,13 +122,16 @@ abstract class RepoCommand implements Callable<Integer> {
     record Found(Snapshot snapshot, int damagedSkipped) {}
 
     /**
-     * Resolves a snapshot reference, warning on stderr about every damaged snapshot that
-     * {@code latest} had to pass over: it may have been the newest, so {@code latest} may
-     * be an older recovery point than the user expects.
+     * Resolves a snapshot reference ({@code latest}, an id or prefix, or an asset's
+     * {@code NAME@latest} or {@code NAME@ID}), warning on stderr about every damaged
+     * snapshot that {@code latest} had to pass over: it may have been the newest, so
+     * {@code latest} may be an older recovery point than the user expects.
      */
     protected Found findSnapshot(Repository repository, String ref) throws IOException {
         List<String> skipped = new ArrayList<>();
-        Snapshot s = repository.findSnapshot(ref, e -> skipped.add(e.objectName()));
+        Snapshot s = io.lifeboat.catalog.Assets.isAssetReference(ref)
+                ? io.lifeboat.catalog.Assets.of(repository, e -> skipped.add(e.objectName())).resolve(ref)
+                : repository.findSnapshot(ref, e -> skipped.add(e.objectName()));
         for (String name : skipped) {
             ctx.err().println("warning: damaged snapshot " + name + " skipped; 'latest' is the newest readable one");
         }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         "snapshot, it is restored with a warning and exit code 10. A snapshot of kind secret is",
         "restored only with --include-secrets, its files owner-only."})
 final class RestoreCommand extends RepoCommand {
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), or 'latest'.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or a unique prefix), 'latest', or an asset's NAME@latest or NAME@ID.")
     String snapshot;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "DIR", description = "Directory to restore into.")

@@ -123,6 +123,34 @@ class AssetCommandTest {
     }
 
     @Test
+    void lsAndRestoreTakeAnAssetsLatestSnapshotOrOneOfItsIds() throws Exception {
+        Path data = java.nio.file.Files.createDirectories(tmp.resolve("data"));
+        java.nio.file.Files.writeString(data.resolve("app.yaml"), "replicas: 1\n");
+        String first = JSON.readTree(cli.ok("backup", "--json", "--asset", "app", "--kind", "config", data.toString())
+                .out()).get("snapshot").asText();
+        clock.advance(Duration.ofMinutes(1));
+        java.nio.file.Files.writeString(data.resolve("app.yaml"), "replicas: 3\n");
+        cli.ok("backup", "--asset", "app", "--kind", "config", data.toString());
+        clock.advance(Duration.ofMinutes(1));
+        backup(10, "--asset", "other");
+
+        assertThat(cli.ok("ls", "app@latest").out()).contains("/app.yaml");
+        Path target = tmp.resolve("out");
+        cli.ok("restore", "app@latest", "--target", target.toString());
+        assertThat(TestFiles.restored(target, data).resolve("app.yaml")).hasContent("replicas: 3");
+        cli.ok("restore", "app@" + first.substring(0, 8), "--target", tmp.resolve("old").toString());
+        assertThat(TestFiles.restored(tmp.resolve("old"), data).resolve("app.yaml")).hasContent("replicas: 1");
+
+        Cli.Result missing = cli.run("restore", "nope@latest", "--target", tmp.resolve("x").toString());
+        assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("asset 'nope'");
+        Cli.Result wrongAsset = cli.run("ls", "other@" + first.substring(0, 8));
+        assertThat(wrongAsset.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrongAsset.err()).contains("asset 'other' has no live snapshot");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
+    @Test
     void anEmptyRepositoryListsNoAssets() {
         assertThat(cli.ok("asset", "list").out()).endsWith("0 assets\n");
         assertThat(cli.ok("asset", "list", "--json").out().trim()).isEqualTo("[ ]");
