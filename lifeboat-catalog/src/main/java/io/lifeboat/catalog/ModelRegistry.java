@@ -36,6 +36,8 @@ public final class ModelRegistry {
     private final EventLog log;
     private final Clock clock;
     private final String who;
+    /** The newest event time this registry has read or written: new events sort after it. */
+    private Instant newestSeen = Instant.MIN;
 
     /**
      * @param who who writes, recorded in every event ({@code user@host})
@@ -60,7 +62,29 @@ public final class ModelRegistry {
     public RegistryView view(Instant asOf) throws IOException {
         List<String> unreadable = new ArrayList<>();
         List<CatalogEvent> events = log.events(unreadable::add);
+        if (!events.isEmpty()) {
+            seen(events.get(events.size() - 1).time());
+        }
         return RegistryView.of(events, asOf, unreadable);
+    }
+
+    /**
+     * The time for a new event: the clock's, or just after the newest event read or written
+     * if the clock is behind it (another host's clock ahead of ours, or a clock too coarse to
+     * tell two steps apart). So an event never sorts before one its writer acted on: a
+     * deletion always follows the registration it deletes, whatever the clocks say.
+     */
+    Instant nextTime() {
+        Instant now = clock.instant();
+        Instant t = now.isAfter(newestSeen) ? now : newestSeen.plusNanos(1);
+        seen(t);
+        return t;
+    }
+
+    private void seen(Instant t) {
+        if (t.isAfter(newestSeen)) {
+            newestSeen = t;
+        }
     }
 
     /** What a new version records besides its artifacts. */
@@ -112,11 +136,10 @@ public final class ModelRegistry {
             }
             next++;
         }
-        Instant t = clock.instant();
-        log.append(new Registered(null, t, who, r.model(), next, snapshot, r.metrics(), r.params(), lineage, r.codeRev()));
+        log.append(new Registered(null, nextTime(), who, r.model(), next, snapshot, r.metrics(), r.params(), lineage, r.codeRev()));
         if (r.alias() != null) {
             RegistryView.Model m = view().model(r.model());
-            log.append(new AliasSet(null, t, who, r.model(), r.alias(), next, m.aliases().getOrDefault(r.alias(), 0)));
+            log.append(new AliasSet(null, nextTime(), who, r.model(), r.alias(), next, m.aliases().getOrDefault(r.alias(), 0)));
         }
         return view().resolve(r.model() + "@" + next);
     }
@@ -165,7 +188,7 @@ public final class ModelRegistry {
                     + "' brings it back before it can take an alias");
         }
         int previous = m.aliases().getOrDefault(alias, 0);
-        log.append(new AliasSet(null, clock.instant(), who, model, alias, version, previous));
+        log.append(new AliasSet(null, nextTime(), who, model, alias, version, previous));
         return previous;
     }
 
@@ -191,7 +214,7 @@ public final class ModelRegistry {
         if (locked != null) {
             throw new io.lifeboat.core.storage.ObjectLockedException(Repository.SNAPSHOTS + "/" + v.snapshot().hex(), locked);
         }
-        Instant t = clock.instant();
+        Instant t = nextTime();
         // The event first: a crash before the snapshot is forgotten leaves its data kept, never a live version without data.
         log.append(new VersionDeleted(null, t, who, model, version, reason));
         if (s != null && !isForgotten(s.id())) {
@@ -216,7 +239,7 @@ public final class ModelRegistry {
         }
         // The snapshot first: a crash in between leaves a deleted version whose data is kept.
         repo.undelete(v.snapshot());
-        log.append(new VersionUndeleted(null, clock.instant(), who, model, version));
+        log.append(new VersionUndeleted(null, nextTime(), who, model, version));
     }
 
     /** The version's snapshot, soft-deleted or not; null if a prune removed it. */

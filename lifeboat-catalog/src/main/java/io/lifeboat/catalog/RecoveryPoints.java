@@ -85,7 +85,7 @@ public final class RecoveryPoints {
             throw new CatalogNotFoundException("the repository has no assets to put in recovery point " + name);
         }
         CatalogEvent.RecoveryPointCreated e = (CatalogEvent.RecoveryPointCreated) log.append(
-                new CatalogEvent.RecoveryPointCreated(null, clock.instant(), who, name, members, view.state()));
+                new CatalogEvent.RecoveryPointCreated(null, registry.nextTime(), who, name, members, view.state()));
         return new RecoveryPoint(e.id(), e.name(), e.time(), e.who(), e.members(), e.registry());
     }
 

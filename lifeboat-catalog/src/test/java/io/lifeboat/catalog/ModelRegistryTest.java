@@ -227,6 +227,20 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aWriterWhoseClockIsBehindStillActsAfterWhatItRead() throws Exception {
+        register("fraud", "w1");
+        register("fraud", "w2");
+        ManualClock behind = new ManualClock(clock.instant().minus(Duration.ofHours(1)));
+        ModelRegistry late = new ModelRegistry(repo, behind, "bob@slow-host");
+        late.delete("fraud", 2, "from a host an hour behind");
+        late.alias("fraud", "production", 1);
+        RegistryView v = registry.view();
+        assertThat(v.resolve("fraud@2").live()).isFalse();
+        assertThat(v.resolve("fraud@production").version()).isEqualTo(1);
+        assertThat(v.resolve("fraud@2").deleted().time()).isAfter(v.resolve("fraud@2").registered());
+    }
+
+    @Test
     void namesAreChecked() {
         assertThatThrownBy(() -> Names.requireModel("../etc")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Names.requireAlias("3")).hasMessageContaining("version number");
