@@ -218,6 +218,39 @@ class ModelRegistryCliTest {
     }
 
     @Test
+    void checkVerifiesTheCatalogWithAndWithoutTheKey() throws Exception {
+        register("weights v1", "--alias", "production");
+        register("weights v2");
+        Cli.Result keyless = cli.ok("check", "--without-key");
+        assertThat(keyless.out() + keyless.err()).doesNotContain("unexpected object");
+        cli.ok("check", "--read-data");
+
+        Path claim;
+        try (Stream<Path> s = Files.list(cli.repo.resolve("claims"))) {
+            claim = s.findFirst().orElseThrow();
+        }
+        Path event;
+        try (Stream<Path> s = Files.list(cli.repo.resolve("catalog"))) {
+            event = s.findFirst().orElseThrow();
+        }
+        claim.toFile().setWritable(true);
+        event.toFile().setWritable(true);
+        byte[] bytes = Files.readAllBytes(event);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(event, bytes);
+        Files.write(claim, new byte[32]);
+
+        Cli.Result damaged = cli.run("check");
+        assertThat(damaged.code()).as(damaged.toString()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(damaged.out() + damaged.err()).contains("catalog event").contains("version claim");
+        Cli.Result damagedKeyless = cli.run("check", "--without-key");
+        assertThat(damagedKeyless.code()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(damagedKeyless.out() + damagedKeyless.err()).contains("catalog/").contains("claims/");
+        Cli.Result list = cli.run("model", "list");
+        assertThat(list.err()).as("a damaged event is reported, the rest still reads").contains("warning: catalog/");
+    }
+
+    @Test
     void mistakesGetClearErrors() throws Exception {
         register("weights v1", "--alias", "production");
         expectUsage(cli.run("model", "show", "nope"), "no model nope");

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * like every other object's (a replica checks that the name is the hash of the content).
  */
 public final class EventLog {
-    public static final String EVENTS = "catalog";
-    public static final String CLAIMS = "claims";
+    public static final String EVENTS = Repository.CATALOG;
+    public static final String CLAIMS = Repository.CLAIMS;
     private static final int LOADERS = 8;
 
     private final Repository repo;
