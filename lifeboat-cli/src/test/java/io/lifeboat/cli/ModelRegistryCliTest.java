@@ -218,6 +218,21 @@ class ModelRegistryCliTest {
     }
 
     @Test
+    void forgetLeavesRegisteredVersionsToModelDelete() throws Exception {
+        register("weights v1");
+        register("weights v2");
+        JsonNode v1 = json(cli.ok("model", "show", "fraud@1", "--json"));
+        Cli.Result byId = cli.run("forget", v1.get("snapshot").asText().substring(0, 8));
+        assertThat(byId.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(byId.err()).contains("holds fraud@1").contains("model delete fraud@1");
+        JsonNode policy = json(cli.ok("forget", "--keep-last", "1", "--json"));
+        assertThat(policy).allSatisfy(d -> assertThat(d.get("action").asText()).isEqualTo("keep"));
+        assertThat(policy.toString()).contains("registered model version fraud@1");
+        cli.ok("model", "delete", "fraud@1");
+        assertThat(json(cli.ok("snapshots", "--json"))).hasSize(1);
+    }
+
+    @Test
     void checkVerifiesTheCatalogWithAndWithoutTheKey() throws Exception {
         register("weights v1", "--alias", "production");
         register("weights v2");
