@@ -28,7 +28,7 @@ public final class ExitCodes {
         if (t instanceof WrongPassphraseException) {
             return WRONG_PASSPHRASE;
         }
-        if (t instanceof RepositoryBusyException) {
+        if (t instanceof RepositoryBusyException || t instanceof io.lifeboat.catalog.RegistryConflictException) {
             return LOCKED;
         }
         if (t instanceof IntegrityException || t instanceof NoSuchBlobException) {
@@ -40,6 +40,8 @@ public final class ExitCodes {
         // validating factories of options (thread counts, key ids, KDF settings).
         if (t instanceof RepositoryNotFoundException || t instanceof SnapshotNotFoundException
                 || t instanceof UsageException || t instanceof CommandLine.ParameterException
+                || t instanceof io.lifeboat.catalog.CatalogNotFoundException
+                || t instanceof io.lifeboat.catalog.CatalogRefusedException
                 || t instanceof IllegalArgumentException) {
             return USAGE;
         }

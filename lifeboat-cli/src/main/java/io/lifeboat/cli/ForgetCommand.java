@@ -84,10 +84,16 @@ final class ForgetCommand extends RepoCommand {
         }
         RetentionPolicy policy = policyGiven ? policy() : null; // checks the options before the repository opens
         try (Repository repository = openRepository()) {
+            Map<io.lifeboat.core.Id, String> registered = registeredVersions(repository);
             List<Decision> decisions = new ArrayList<>();
             if (policy == null) {
                 for (String ref : refs) {
                     Snapshot s = repository.findSnapshot(ref);
+                    String version = registered.get(s.id());
+                    if (version != null) {
+                        throw new UsageException("snapshot " + s.id().shortHex() + " holds " + version + ", a registered"
+                                + " model version; 'lifeboat model delete " + version + "' deletes it; nothing was forgotten");
+                    }
                     Instant locked = repository.lockedUntil(s);
                     if (locked != null) { // refuse before forgetting any of them
                         throw new UsageException("snapshot " + s.id().shortHex() + " is under a retention lock until "
@@ -100,13 +106,35 @@ final class ForgetCommand extends RepoCommand {
                         .filter(s -> (asset == null || asset.equals(s.asset())) && (host == null || host.equals(s.hostname())))
                         .toList();
                 for (io.lifeboat.core.retention.Decision d : policy.apply(chosen, ZoneId.systemDefault())) {
-                    Instant locked = d.keep() ? null : repository.lockedUntil(d.snapshot());
-                    decisions.add(locked == null ? new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString())
-                            : new Decision(d.snapshot(), true, List.of("retention lock until " + locked), d.group().toString()));
+                    String version = d.keep() ? null : registered.get(d.snapshot().id());
+                    Instant locked = d.keep() || version != null ? null : repository.lockedUntil(d.snapshot());
+                    if (version != null) {
+                        decisions.add(new Decision(d.snapshot(), true, List.of("registered model version " + version),
+                                d.group().toString()));
+                    } else {
+                        decisions.add(locked == null ? new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString())
+                                : new Decision(d.snapshot(), true, List.of("retention lock until " + locked),
+                                d.group().toString()));
+                    }
                 }
             }
             return apply(repository, decisions);
         }
+    }
+
+    /**
+     * Snapshot -> {@code MODEL@VERSION} for the artifacts of every live registered version:
+     * only 'model delete' removes those, so that the registry never names data a retention
+     * policy threw away.
+     */
+    private Map<io.lifeboat.core.Id, String> registeredVersions(Repository repository) throws java.io.IOException {
+        Map<io.lifeboat.core.Id, String> out = new java.util.HashMap<>();
+        io.lifeboat.catalog.RegistryView view = new io.lifeboat.catalog.ModelRegistry(repository, ctx.clock(),
+                CatalogSupport.who(this)).view();
+        for (io.lifeboat.catalog.RegistryView.Model m : view.models().values()) {
+            m.liveVersions().forEach(v -> out.put(v.snapshot(), v.ref()));
+        }
+        return out;
     }
 
     private RetentionPolicy policy() {

@@ -60,27 +60,41 @@ final class RestoreCommand extends RepoCommand {
                         + (s.asset() == null ? "" : " of asset '" + s.asset() + "'")
                         + ": add --include-secrets to restore it; nothing was restored");
             }
-            RestoreEngine engine = new RestoreEngine(repository, new RestoreOptions(target, includes, threads));
-            long start = System.nanoTime();
-            RestoreResult result;
-            try (Progress p = Progress.start(ctx, quiet || json, () -> progressLine(engine.progress(), start))) {
-                result = engine.run(s);
-            } finally {
-                if (!json) {
-                    for (String w : engine.damagedIndexFiles()) {
-                        ctx.err().println("warning: damaged index file skipped: " + w);
-                    }
+            return restore(this, repository, s, target, includes, threads, found.damagedSkipped());
+        }
+    }
+
+    /**
+     * Restores one snapshot for command {@code c}, with progress, and reports the outcome on
+     * its streams (or as JSON).
+     *
+     * @param damagedSkipped how many damaged snapshots resolving the reference passed over
+     * @return the exit code: 10 if anything was damaged (or a damaged snapshot was skipped),
+     *         1 if something in the target was in the way, else 0
+     */
+    static int restore(RepoCommand c, Repository repository, Snapshot s, Path target, List<String> includes, int threads,
+                       int damagedSkipped) throws Exception {
+        Context ctx = c.ctx;
+        RestoreEngine engine = new RestoreEngine(repository, new RestoreOptions(target, includes, threads));
+        long start = System.nanoTime();
+        RestoreResult result;
+        try (Progress p = Progress.start(ctx, c.quiet || c.json, () -> progressLine(engine.progress(), start))) {
+            result = engine.run(s);
+        } finally {
+            if (!c.json) {
+                for (String w : engine.damagedIndexFiles()) {
+                    ctx.err().println("warning: damaged index file skipped: " + w);
                 }
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            report(s, result, took);
-            if (!result.damaged().isEmpty() || found.damagedSkipped() > 0) {
-                // Damage outranks conflicts: a skipped damaged snapshot means 'latest' may
-                // be an older recovery point than the newest backup.
-                return ExitCodes.INTEGRITY;
-            }
-            return result.conflicts().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        report(c, target, s, result, took);
+        if (!result.damaged().isEmpty() || damagedSkipped > 0) {
+            // Damage outranks conflicts: a skipped damaged snapshot means 'latest' may
+            // be an older recovery point than the newest backup.
+            return ExitCodes.INTEGRITY;
+        }
+        return result.conflicts().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     static String progressLine(RestoreEngine.Progress p, long start) {
@@ -94,8 +108,9 @@ final class RestoreCommand extends RepoCommand {
                 bytesTotal < 0 ? "" : " of " + Format.bytes(bytesTotal), Format.rate(bytes, d));
     }
 
-    private void report(Snapshot s, RestoreResult r, Duration took) throws Exception {
-        if (json) {
+    private static void report(RepoCommand c, Path target, Snapshot s, RestoreResult r, Duration took) throws Exception {
+        Context ctx = c.ctx;
+        if (c.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("snapshot", s.id().hex());
             out.put("target", target.toAbsolutePath().normalize().toString());
@@ -108,15 +123,15 @@ final class RestoreCommand extends RepoCommand {
             out.put("damaged", r.damaged());
             out.put("conflicts", r.conflicts());
             out.put("damagedIndexFiles", r.damagedIndexFiles());
-            printJson(out);
+            c.printJson(out);
             return;
         }
         for (RestoreResult.Damaged d : r.damaged()) {
             ctx.err().println("damaged: " + d.path() + ": " + d.reason()
                     + (d.salvagedTo() == null ? "" : "; what could be read is in " + d.salvagedTo()));
         }
-        for (RestoreResult.Conflict c : r.conflicts()) {
-            ctx.err().println("conflict: " + c.path() + ": " + c.reason());
+        for (RestoreResult.Conflict conflict : r.conflicts()) {
+            ctx.err().println("conflict: " + conflict.path() + ": " + conflict.reason());
         }
         List<String> notes = new ArrayList<>();
         if (r.filesDamaged() > 0) {

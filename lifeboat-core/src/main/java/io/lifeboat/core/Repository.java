@@ -72,6 +72,10 @@ public final class Repository implements Closeable {
     public static final String SESSIONS = "sessions";
     /** Prune plans: what a prune marked for deletion (format section 18.2). */
     public static final String PRUNE = "prune";
+    /** The catalog's events: model registry and recovery points (format section 19), written by lifeboat-catalog. */
+    public static final String CATALOG = "catalog";
+    /** Claims of model version numbers (format section 19.2): a keyed hash each, named by its SHA-256. */
+    public static final String CLAIMS = "claims";
 
     private final BlobStore store;
     private final RepositoryConfig config;

@@ -75,6 +75,7 @@ public final class CheckEngine {
         List<Snapshot> snapshots = loadSnapshots(snapshotIds);
         checkTombstones(snapshotIds);
         checkPolicies();
+        checkCatalog();
         checkMaintenance();
         walkSnapshots(snapshots);
         if (options.readData()) {
@@ -164,6 +165,33 @@ public final class CheckEngine {
             }
         }
         return out;
+    }
+
+    /**
+     * Every catalog event opens (its meaning is lifeboat-catalog's to check), and every claim
+     * holds the 32 bytes of a keyed hash, named by their SHA-256.
+     */
+    private void checkCatalog() throws IOException {
+        for (Id id : repo.listObjects(Repository.CATALOG)) {
+            try {
+                repo.loadObject(Repository.CATALOG, id);
+            } catch (IntegrityException e) {
+                if (!(e.getCause() instanceof io.lifeboat.core.storage.NoSuchBlobException)) {
+                    errors.add("catalog event " + e.getMessage() + " (the model registry reads without it)");
+                }
+            }
+        }
+        for (Id id : repo.listObjects(Repository.CLAIMS)) {
+            String name = Repository.CLAIMS + "/" + id.hex();
+            try {
+                byte[] claim = repo.store().get(name);
+                if (claim.length != Id.LENGTH || !Id.sha256(claim).equals(id)) {
+                    errors.add("version claim " + name + ": content does not match its name (damaged)");
+                }
+            } catch (io.lifeboat.core.storage.NoSuchBlobException e) {
+                // never deleted; vanished means the listing raced a repair by hand
+            }
+        }
     }
 
     /** Every raised retention lock opens: one that cannot be read may have raised the lock, so it is damage. */

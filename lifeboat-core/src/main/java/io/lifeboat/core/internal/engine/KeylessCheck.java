@@ -55,7 +55,7 @@ public final class KeylessCheck {
                     snapshots++;
                     toRead.add(b);
                 }
-                case "index", "keys", "deleted", "policy", "sessions", "prune" -> toRead.add(b);
+                case "index", "keys", "deleted", "policy", "sessions", "prune", "catalog", "claims" -> toRead.add(b);
                 default -> infos.add("unexpected object " + b.name() + " (not part of a Lifeboat repository)");
             }
         }
@@ -77,7 +77,8 @@ public final class KeylessCheck {
         }
         return switch (dir) {
             case "data" -> name.equals(Packs.name(Id.fromHex(last))) ? "data" : "";
-            case "index", "snapshots", "keys", "deleted", "policy", "sessions", "prune" -> name.equals(dir + "/" + last) ? dir : "";
+            case "index", "snapshots", "keys", "deleted", "policy", "sessions", "prune", "catalog", "claims" ->
+                    name.equals(dir + "/" + last) ? dir : "";
             default -> "";
         };
     }
