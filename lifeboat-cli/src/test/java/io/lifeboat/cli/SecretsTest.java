@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,15 @@ class SecretsTest {
         return restored;
     }
 
+    /** The files below {@code dir} named like a secret's file. */
+    private Set<Path> namedLikeASecret(Path dir) throws Exception {
+        Set<String> names = Set.of(ENV_VAR, "db-password", "server.key", "hf-token");
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> names.contains(p.getFileName().toString()))
+                    .collect(Collectors.toSet());
+        }
+    }
+
     private static int mode(Path p) throws Exception {
         return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }
@@ -143,6 +153,38 @@ class SecretsTest {
             assertThat(mode(p)).as("mode of %s", p).isEqualTo(0600);
         }
         ok("restore", dataset, "--target", tmp.resolve("restored/data").toString());
+
+        // The model registry, and recovery points with the secrets among their members.
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(model.resolve("weights.safetensors"), "weights\n");
+        ok("model", "register", "fraud", "--path", model.toString(), "--dataset", "train@latest", "--metric", "auc=0.91",
+                "--param", "lr=3e-4", "--code-rev", "abc123", "--json");
+        ok("model", "register", "fraud", "--path", model.toString());
+        ok("model", "register", "fraud", "--path", model.toString(), "--alias", "staging");
+        ok("model", "list");
+        ok("model", "list", "--json");
+        ok("model", "show", "fraud");
+        ok("model", "show", "fraud@1", "--json");
+        ok("model", "alias", "fraud", "production", "1");
+        ok("model", "restore", "fraud@production", "--target", tmp.resolve("restored/model").toString());
+        ok("model", "delete", "fraud@2", "--reason", "superseded");
+        ok("model", "show", "fraud", "--json");
+        ok("model", "undelete", "fraud@2");
+        ok("recovery-point", "create", "nightly", "--all");
+        ok("recovery-point", "create", "nightly", "--all", "--json");
+        ok("recovery-point", "list");
+        ok("recovery-point", "list", "--json");
+        Path without = tmp.resolve("restored/point-without-secrets");
+        ok("recovery-point", "restore", "nightly", "--target", without.toString());
+        assertThat(namedLikeASecret(without)).as("secrets are skipped without --include-secrets").isEmpty();
+        Path with = tmp.resolve("restored/point-with-secrets");
+        ok("recovery-point", "restore", "nightly", "--include-secrets", "--json", "--target", with.toString());
+        Set<Path> pointSecrets = namedLikeASecret(with);
+        assertThat(pointSecrets).hasSize(4);
+        for (Path p : pointSecrets) {
+            assertThat(mode(p)).as("mode of %s", p).isEqualTo(0600);
+        }
+        secretCopies.addAll(pointSecrets); // the manifest beside them is scanned like every other file
 
         // Verification, with and without the key.
         ok("check");
