@@ -43,12 +43,17 @@ final class RestoreCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new UsageException("restore target " + target + " exists and is not a directory");
-        }
+        checkTarget(target);
         try (Repository repository = openRepository()) {
             Found found = findSnapshot(repository, snapshot);
             return restore(this, repository, found.snapshot(), target, includes, threads, found.damagedSkipped());
+        }
+    }
+
+    /** Refuses a restore target that exists and is not a directory, before anything is read. */
+    static void checkTarget(Path target) {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new UsageException("restore target " + target + " exists and is not a directory");
         }
     }
 
