@@ -350,9 +350,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(target) && !Files.isDirectory(target)) {
-                throw new UsageException("restore target " + target + " exists and is not a directory");
-            }
+            RestoreCommand.checkTarget(target);
             try (Repository repository = openRepository()) {
                 ModelVersion v = view(registry(repository)).resolve(ref);
                 if (!v.live()) {

@@ -126,9 +126,7 @@ final class RecoveryPointCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(target) && !Files.isDirectory(target)) {
-                throw new UsageException("restore target " + target + " exists and is not a directory");
-            }
+            RestoreCommand.checkTarget(target);
             try (Repository repository = openRepository()) {
                 RecoveryPoints points = new RecoveryPoints(repository, ctx.clock(), CatalogSupport.who(this));
                 RecoveryPoint rp = view(new ModelRegistry(repository, ctx.clock(), CatalogSupport.who(this)))

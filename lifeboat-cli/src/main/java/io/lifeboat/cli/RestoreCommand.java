@@ -48,9 +48,7 @@ final class RestoreCommand extends RepoCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new UsageException("restore target " + target + " exists and is not a directory");
-        }
+        checkTarget(target);
         try (Repository repository = openRepository()) {
             Found found = findSnapshot(repository, snapshot);
             Snapshot s = found.snapshot();
@@ -61,6 +59,13 @@ final class RestoreCommand extends RepoCommand {
                         + ": add --include-secrets to restore it; nothing was restored");
             }
             return restore(this, repository, s, target, includes, threads, found.damagedSkipped());
+        }
+    }
+
+    /** Refuses a restore target that exists and is not a directory, before anything is read. */
+    static void checkTarget(Path target) {
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new UsageException("restore target " + target + " exists and is not a directory");
         }
     }
 
