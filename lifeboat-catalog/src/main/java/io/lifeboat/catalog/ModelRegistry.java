@@ -12,7 +12,6 @@ import io.lifeboat.core.Id;
 import io.lifeboat.core.IntegrityException;
 import io.lifeboat.core.Repository;
 import io.lifeboat.core.Snapshot;
-import io.lifeboat.core.SnapshotNotFoundException;
 import io.lifeboat.core.internal.engine.BackupEngine;
 import java.io.IOException;
 import java.time.Clock;
@@ -146,32 +145,11 @@ public final class ModelRegistry {
 
     /**
      * Resolves a dataset reference: a snapshot id (or unique prefix), or {@code ASSET@latest}
-     * for the newest live snapshot of that asset.
+     * / {@code ASSET@ID} for a snapshot of that asset.
      */
     public Lineage resolveDataset(String ref) throws IOException {
-        int at = ref.indexOf('@');
-        Snapshot s;
-        if (at >= 0) {
-            String asset = ref.substring(0, at);
-            String which = ref.substring(at + 1);
-            if (!which.equals(Names.LATEST)) {
-                throw new IllegalArgumentException("dataset '" + ref + "': use ASSET@latest or a snapshot id");
-            }
-            s = latestOf(asset);
-        } else {
-            s = repo.findSnapshot(ref);
-        }
+        Snapshot s = Assets.isAssetReference(ref) ? Assets.of(repo).resolve(ref) : repo.findSnapshot(ref);
         return new Lineage(s.id(), s.asset(), ref);
-    }
-
-    private Snapshot latestOf(String asset) throws IOException {
-        List<Snapshot> all = repo.snapshots();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            if (asset.equals(all.get(i).asset())) {
-                return all.get(i);
-            }
-        }
-        throw new SnapshotNotFoundException("asset " + asset + " has no snapshots");
     }
 
     /**

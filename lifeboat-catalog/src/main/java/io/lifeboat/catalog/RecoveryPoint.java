@@ -1,6 +1,7 @@
 package io.lifeboat.catalog;
 
 import io.lifeboat.core.Id;
+import io.lifeboat.core.Snapshot;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
@@ -55,7 +56,7 @@ public record RecoveryPoint(Id id, String name, Instant time, String who, List<M
         }
 
         public boolean secret() {
-            return "secret".equals(kind);
+            return Snapshot.SECRET_KIND.equals(kind);
         }
     }
 

@@ -65,10 +65,10 @@ public final class RecoveryPoints {
             throw new IllegalArgumentException(all ? "give either assets or all, not both" : "name at least one asset, or all");
         }
         RegistryView view = registry.view();
-        Map<String, Snapshot> latest = latestByAsset();
+        Assets known = Assets.of(repo);
         List<RecoveryPoint.Member> members = new ArrayList<>();
-        for (String a : all ? List.copyOf(latest.keySet()) : assets) {
-            members.add(member(a, latest, view));
+        for (String a : all ? known.all().stream().map(Assets.Asset::name).toList() : assets) {
+            members.add(member(a, known, view));
         }
         return create(name, withLineage(members, view), view);
     }
@@ -89,7 +89,7 @@ public final class RecoveryPoints {
         return new RecoveryPoint(e.id(), e.name(), e.time(), e.who(), e.members(), e.registry());
     }
 
-    private RecoveryPoint.Member member(String ref, Map<String, Snapshot> latest, RegistryView view) throws IOException {
+    private RecoveryPoint.Member member(String ref, Assets known, RegistryView view) throws IOException {
         int at = ref.indexOf('@');
         if (at >= 0) {
             ModelVersion v = view.resolve(ref);
@@ -98,9 +98,11 @@ public final class RecoveryPoints {
             }
             return new RecoveryPoint.Member(v.model(), "model", v.snapshot(), RecoveryPoint.Role.ASSET, v.model(), v.version());
         }
-        Snapshot s = latest.get(ref);
-        if (s == null) {
-            throw new CatalogNotFoundException("asset " + ref + " has no live snapshot");
+        Snapshot s;
+        try {
+            s = known.latest(ref);
+        } catch (io.lifeboat.core.SnapshotNotFoundException e) {
+            throw new CatalogNotFoundException(e.getMessage());
         }
         ModelVersion v = view.versionOf(s.id()).orElse(null);
         return new RecoveryPoint.Member(ref, s.kind(), s.id(), RecoveryPoint.Role.ASSET,
@@ -122,16 +124,6 @@ public final class RecoveryPoints {
             Snapshot d = repo.findAnySnapshot(v.lineage().datasetSnapshot().hex());
             String asset = d.asset() != null ? d.asset() : "dataset-" + d.id().shortHex();
             out.add(new RecoveryPoint.Member(asset, d.kind(), d.id(), RecoveryPoint.Role.LINEAGE, v.model(), v.version()));
-        }
-        return out;
-    }
-
-    private Map<String, Snapshot> latestByAsset() throws IOException {
-        Map<String, Snapshot> out = new java.util.TreeMap<>();
-        for (Snapshot s : repo.snapshots()) { // oldest first: the last one of each asset stays
-            if (s.asset() != null && !s.asset().isEmpty()) {
-                out.put(s.asset(), s);
-            }
         }
         return out;
     }

@@ -67,7 +67,7 @@ class ModelRegistryCliTest {
 
     /** A plain recursive file copy of the repository, and a driver pointed at it. */
     private Cli copyOfRepository() throws Exception {
-        Path copy = tmp.resolve("copied-repo");
+        Path copy = Files.createTempDirectory(tmp, "copied-repo");
         try (Stream<Path> walk = Files.walk(cli.repo)) {
             for (Path p : walk.toList()) {
                 Path to = copy.resolve(cli.repo.relativize(p).toString());
@@ -116,6 +116,11 @@ class ModelRegistryCliTest {
             c.ok("model", "restore", "fraud@production", "--as-of", at3, "--target", asOf3.toString());
             assertThat(restoredWeights(asOf3, model)).isEqualTo("weights v3");
         }
+        // The copy is a full registry: its claims came along, so it numbers on from them.
+        Cli copy = copyOfRepository();
+        Files.writeString(model.resolve("weights.safetensors"), "weights v4");
+        assertThat(json(copy.ok("model", "register", "fraud", "--path", model.toString(), "--json")).get("version").asInt())
+                .isEqualTo(4);
     }
 
     @Test
@@ -276,7 +281,7 @@ class ModelRegistryCliTest {
         expectUsage(cli.run("model", "register", "fraud", "--path", model.toString(), "--metric", "auc=high"), "must be a number");
         expectUsage(cli.run("model", "register", "fraud", "--path", tmp.resolve("missing").toString()), "not found");
         expectUsage(cli.run("model", "register", "fraud", "--path", model.toString(), "--dataset", "nothing@latest"),
-                "asset nothing has no snapshots");
+                "no live snapshot belongs to asset 'nothing'");
         expectUsage(cli.run("model", "list", "--as-of", "yesterday-ish"), "is not a time");
         expectUsage(cli.run("recovery-point", "create", "x"), "--asset");
         expectUsage(cli.run("recovery-point", "restore", "nope", "--target", tmp.resolve("t").toString()), "no recovery point");
