@@ -1,0 +1,56 @@
+package io.lifeboat.dr.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/** When an asset's backup is due: every interval, or at the times of a cron expression. */
+public sealed interface Schedule {
+    /**
+     * Whether a backup is due at {@code now} when the last one was at {@code last} (null:
+     * never): never backed up, or a scheduled time has passed since the last backup.
+     */
+    boolean due(Instant last, Instant now, ZoneId zone);
+
+    /**
+     * The longest time between two scheduled runs (for an interval, the interval): an RPO
+     * shorter than this cannot be met.
+     */
+    Duration longestGap();
+
+    /** Every {@code interval}, measured from the last backup. */
+    record Interval(Duration interval) implements Schedule {
+        public Interval {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("a schedule interval must be longer than zero");
+            }
+        }
+
+        @Override
+        public boolean due(Instant last, Instant now, ZoneId zone) {
+            return last == null || !now.isBefore(last.plus(interval));
+        }
+
+        @Override
+        public Duration longestGap() {
+            return interval;
+        }
+    }
+
+    /** A five-field cron expression (minute hour day-of-month month day-of-week), see {@link Cron}. */
+    record CronSchedule(Cron cron) implements Schedule {
+        @Override
+        public boolean due(Instant last, Instant now, ZoneId zone) {
+            if (last == null) {
+                return true;
+            }
+            Instant next = cron.next(last, zone);
+            return !now.isBefore(next);
+        }
+
+        @Override
+        public Duration longestGap() {
+            return cron.longestGap();
+        }
+    }
+}
