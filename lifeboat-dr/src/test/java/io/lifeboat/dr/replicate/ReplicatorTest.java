@@ -329,6 +329,29 @@ class ReplicatorTest {
         assertThat(Sample.keylessCheck(target).errors()).isEmpty();
     }
 
+    @Test
+    void aBackupFinishingWhileTheSourceIsListedNeverMakesAnIncompleteSnapshotVisible() throws Exception {
+        AtomicBoolean backedUp = new AtomicBoolean();
+        BlobStore busy = new HookedBlobStore(source) {
+            @Override
+            public List<BlobInfo> list(String prefix) throws IOException {
+                List<BlobInfo> listed = super.list(prefix);
+                // between the listings of packs and snapshots, whichever comes first
+                if ((prefix.equals("data/") || prefix.equals("snapshots/")) && backedUp.compareAndSet(false, true)) {
+                    sample.addBackup();
+                }
+                return listed;
+            }
+        };
+        Replicator.Result r = replicate(busy, target);
+        assertThat(backedUp).isTrue();
+        assertThat(sample.assertRestoresExactly(target, scratch())).as("the new snapshot is not copied yet").isEqualTo(3);
+        assertThat(r.copied().get("data").objects()).as("its packs and index files may be")
+                .isEqualTo(source.list("data/").size());
+        replicate(source, target);
+        assertThat(sample.assertRestoresExactly(target, scratch())).isEqualTo(4);
+    }
+
     /** What prune's index compaction does to one file: store a file naming the same packs, then delete the old one. */
     private void compact(Id victim) throws IOException {
         try (Repository r = Repository.open(new LocalBlobStore(tmp.resolve("source")), Sample.PASS)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lifeboat.catalog.ModelRegistry;
 import io.lifeboat.core.BackupListener;
 import io.lifeboat.core.BackupOptions;
+import io.lifeboat.core.CheckOptions;
 import io.lifeboat.core.CheckReport;
 import io.lifeboat.core.Id;
 import io.lifeboat.core.Repository;
@@ -14,6 +15,7 @@ import io.lifeboat.core.Snapshot;
 import io.lifeboat.core.internal.chunk.ChunkerParams;
 import io.lifeboat.core.internal.crypto.KdfParams;
 import io.lifeboat.core.internal.engine.BackupEngine;
+import io.lifeboat.core.internal.engine.CheckEngine;
 import io.lifeboat.core.internal.engine.KeylessCheck;
 import io.lifeboat.core.internal.engine.RestoreEngine;
 import io.lifeboat.core.retention.Within;
@@ -142,13 +144,18 @@ final class Sample {
     // ---- proving a replica right
 
     /**
-     * Opens the replica with the source's passphrase and restores every snapshot it lists,
-     * each of which must be one the source took and restore to exactly what it held.
+     * Opens the replica with the source's passphrase, checks it as {@code check --read-data}
+     * does (every pack an index file names is there, every snapshot's trees and chunks are
+     * indexed, every blob authenticates), and restores every snapshot it lists, each of
+     * which must be one the source took and restore to exactly what it held. Packs that no
+     * index file names yet are information, not errors, as after an interrupted backup.
      *
      * @return the number of snapshots restored
      */
     int assertRestoresExactly(BlobStore replica, Path scratch) throws IOException {
         try (Repository r = Repository.open(replica, PASS)) {
+            CheckReport check = new CheckEngine(r, new CheckOptions(true, 100, 2)).run();
+            assertThat(check.errors()).as("check --read-data of the replica").isEmpty();
             List<Snapshot> listed = r.snapshots();
             for (Snapshot s : listed) {
                 Backup b = backups.get(s.id());
