@@ -40,10 +40,13 @@ bench_build() {
 }
 
 # Runs a driver class of lifeboat-bench with the common options; the rest are the script's.
+# BENCH_DRIVER_LIB (default lib) names the folder of target/ holding the driver's libraries,
+# BENCH_DRIVER_HEAP (default 2g) its heap.
 bench_run() {
   local class=$1 command=$2
   shift 2
-  exec "$JAVA_HOME/bin/java" -Xmx2g -cp "$bench_root/lifeboat-bench/target/lifeboat-bench.jar:$bench_root/lifeboat-bench/target/lib/*" \
+  exec "$JAVA_HOME/bin/java" "-Xmx${BENCH_DRIVER_HEAP:-2g}" \
+    -cp "$bench_root/lifeboat-bench/target/lifeboat-bench.jar:$bench_root/lifeboat-bench/target/${BENCH_DRIVER_LIB:-lib}/*" \
     "$class" --java-home "$JAVA_HOME" --lifeboat "$bench_root/bin/lifeboat" --repo-root "$bench_root" \
     --work "${BENCH_WORK:-$bench_root/bench/work}" --command "$command" "$@"
 }

@@ -48,15 +48,7 @@ public final class Macro {
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
         long t0 = System.nanoTime();
 
-        // The pristine version 1, generated once per scale and reused by later runs.
-        Path pristine = work.resolve(Harness.fmt("corpus-v1-scale-%s", o.get("--scale")));
-        Path done = work.resolve(pristine.getFileName() + ".complete");
-        if (!Files.exists(done)) {
-            Harness.deleteTree(pristine);
-            System.err.println("generating the corpus (version 1, scale " + scale + ") in " + pristine);
-            new Corpus(pristine, scale, 42).generate();
-            Files.writeString(done, "seed 42\n");
-        }
+        Path pristine = pristineCorpus(work, o.get("--scale"));
         long v1Bytes = treeBytes(pristine);
         long needed = (long) (v1Bytes * (2.5 + tools.size() * 1.2 + 1.5));
         if (Harness.freeBytes(work) < needed) {
@@ -167,6 +159,19 @@ public final class Macro {
         Files.writeString(results, md);
         System.out.print(md);
         System.err.println("results written to " + results);
+    }
+
+    /** The pristine version 1 of the corpus at a scale: generated once into the work directory, reused by later runs. */
+    static Path pristineCorpus(Path work, String scale) throws IOException, InterruptedException {
+        Path pristine = work.resolve(Harness.fmt("corpus-v1-scale-%s", scale));
+        Path done = work.resolve(pristine.getFileName() + ".complete");
+        if (!Files.exists(done)) {
+            Harness.deleteTree(pristine);
+            System.err.println("generating the corpus (version 1, scale " + scale + ") in " + pristine);
+            new Corpus(pristine, Double.parseDouble(scale), 42).generate();
+            Files.writeString(done, "seed 42\n");
+        }
+        return pristine;
     }
 
     static long treeBytes(Path root) throws IOException {
