@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       the format's directories are not listed at all.</li>
  * </ul>
  * Deletions are not mirrored: an object deleted at the source (by prune, undelete or key
- * removal) stays at the target ({@link Lag#surplus()} counts them).
+ * removal) stays at the target ({@link Lag#surplus()} counts them). The replicator holds no
+ * key, so it cannot announce itself with a session marker at the target: the target must
+ * not be pruned while a replication into it runs.
  *
  * <h2>Order: a replica is consistent at every instant</h2>
  * Objects become visible at the target in dependency order, one {@link Phase} after the
