@@ -407,8 +407,8 @@ public final class Replicator {
     private Result dryRunResult(Inventory inv, Run run, long start) {
         Map<String, Counts> wouldCopy = inv.missingCounts();
         boolean wouldCreate = !inv.missing.get(RepositoryConfig.NAME).isEmpty();
-        return new Result(true, wouldCreate, wouldCopy, run.present, List.of(), new ArrayList<>(run.skipped), List.of(),
-                0, 0, run.passes, Duration.ofNanos(System.nanoTime() - start));
+        return new Result(true, wouldCreate, wouldCopy, Run.inOrder(run.present), List.of(), new ArrayList<>(run.skipped),
+                List.of(), 0, 0, run.passes, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**

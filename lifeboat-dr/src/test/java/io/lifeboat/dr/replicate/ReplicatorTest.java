@@ -147,6 +147,17 @@ class ReplicatorTest {
         assertThat(r.totalCopied().objects()).isEqualTo(objects.size());
         assertThat(plans).singleElement().extracting(p -> p.total().objects()).isEqualTo((long) objects.size());
         assertThat(target.list("")).isEmpty();
+
+        replicate(source, target);
+        sample.addBackup();
+        Replicator.Result update = new Replicator(source, target, Replicator.Options.defaults().withDryRun(true),
+                Replicator.Listener.NONE).run();
+        assertThat(update.created()).isFalse();
+        assertThat(update.present().keySet()).as("in copying order").containsExactly("keys", "data", "index", "deleted",
+                "snapshots", "policy", "catalog", "claims", "config");
+        assertThat(update.totalPresent().objects()).isEqualTo(objects.size());
+        assertThat(update.copied().get("snapshots").objects()).isEqualTo(1);
+        assertThat(Replicator.lag(source, target).total()).isEqualTo(update.totalCopied());
     }
 
     @Test
