@@ -50,6 +50,11 @@ public final class Locations {
         }
     }
 
+    /** Every path that has a position, in no particular order. */
+    java.util.Set<String> paths() {
+        return positions.keySet();
+    }
+
     /** The line of {@link #of}, 0 if unknown. */
     public int line(String path) {
         return of(path).line();
