@@ -36,6 +36,7 @@ final class Binder {
 
     private final Problems problems;
     private final Map<String, Position> positions = new HashMap<>();
+    private final Set<String> unread = new HashSet<>();
 
     Binder(Problems problems) {
         this.problems = problems;
@@ -96,6 +97,11 @@ final class Binder {
         }
     }
 
+    /** The paths of the values that could not be read at all (their problems are reported). */
+    Set<String> unread() {
+        return unread;
+    }
+
     /** Where every node that was read lies, by path. */
     Map<String, Position> positions() {
         return positions;
@@ -117,6 +123,14 @@ final class Binder {
      * @return the value, or null if it could not be read (a problem was reported)
      */
     Bound bind(Node node, Shape shape, String path, String label) {
+        Bound bound = bindNode(node, shape, path, label);
+        if (bound == null) {
+            unread.add(path);
+        }
+        return bound;
+    }
+
+    private Bound bindNode(Node node, Shape shape, String path, String label) {
         Position at = position(node);
         positions.put(path, at);
         if (!PLAIN_TAGS.contains(node.getTag())) {

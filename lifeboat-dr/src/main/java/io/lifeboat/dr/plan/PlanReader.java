@@ -118,7 +118,8 @@ public final class PlanReader {
         if (bound == null) {
             return new Result(null, problems.sorted());
         }
-        Plan plan = new Assembly(problems, file).plan((Fields) bound.value(), new Locations(binder.positions()));
+        Plan plan = new Assembly(problems, file, binder.unread()).plan((Fields) bound.value(),
+                new Locations(binder.positions()));
         return new Result(problems.hasErrors() ? null : plan, problems.sorted());
     }
 
@@ -169,11 +170,13 @@ public final class PlanReader {
         private final Set<String> jurisdictions = new HashSet<>();
         private Site primary;
         /** Whether every site's name, role and jurisdiction could be read: rules about sites are sure. */
-        private boolean sitesComplete = true;
+        private boolean sitesComplete;
 
-        Assembly(Problems problems, Path file) {
+        Assembly(Problems problems, Path file, Set<String> unread) {
             this.problems = problems;
             this.file = file;
+            // A list item that is not even a mapping leaves a site unknown.
+            this.sitesComplete = unread.stream().noneMatch(p -> p.matches("sites\\[\\d+]"));
             Path dir = file == null ? null : file.toAbsolutePath().getParent();
             this.base = dir != null ? dir : Path.of("").toAbsolutePath();
         }
@@ -206,7 +209,7 @@ public final class PlanReader {
         private List<Site> sites(Fields root) {
             List<Site> sites = new ArrayList<>();
             List<Fields> primaries = new ArrayList<>();
-            boolean rolesKnown = true;
+            boolean rolesKnown = sitesComplete; // every item a mapping, so far
             Map<String, Position> repositories = new HashMap<>();
             Map<String, Position> names = new HashMap<>();
             for (Bound item : root.list("sites")) {
@@ -235,7 +238,7 @@ public final class PlanReader {
                 }
                 jurisdictions.add(site.jurisdiction());
             }
-            if (primaries.isEmpty() && rolesKnown && root.value("sites") != null && !root.list("sites").isEmpty()) {
+            if (primaries.isEmpty() && rolesKnown && !root.list("sites").isEmpty()) {
                 problems.error(root.at("sites"), "no site has role: primary; exactly one must");
             }
             for (int i = 1; i < primaries.size(); i++) {

@@ -290,6 +290,16 @@ class PlanReaderTest {
     }
 
     @Test
+    void aSiteThatIsNotAMappingIsReportedAloneAndOtherSiteRulesWait() {
+        assertThat(lines(SITES.replace("    role: primary\n", "") + "  - eu-south\n" + asset("""
+                schedule: 1h
+                rpo: 2h
+                replicate-to: [eu-south]
+                """))).as("no 'no primary', no 'no site is named eu-south': that site may be either").containsExactly(
+                "12: error: sites: expected a mapping (site), got the string 'eu-south'");
+    }
+
+    @Test
     void versionMustBeOne() {
         assertThat(lines(SITES.replace("version: 1", "version: 2"))).contains("1: error: version must be 1, not 2");
     }
