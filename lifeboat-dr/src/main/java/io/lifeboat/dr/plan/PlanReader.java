@@ -171,10 +171,13 @@ public final class PlanReader {
         private Site primary;
         /** Whether every site's name, role and jurisdiction could be read: rules about sites are sure. */
         private boolean sitesComplete;
+        /** Whether an asset's list item could not be read at all (then the plan does have assets). */
+        private final boolean assetUnread;
 
         Assembly(Problems problems, Path file, Set<String> unread) {
             this.problems = problems;
             this.file = file;
+            this.assetUnread = unread.stream().anyMatch(p -> p.matches("assets\\[\\d+]"));
             // A list item that is not even a mapping leaves a site unknown.
             this.sitesComplete = unread.stream().noneMatch(p -> p.matches("sites\\[\\d+]"));
             Path dir = file == null ? null : file.toAbsolutePath().getParent();
@@ -197,7 +200,7 @@ public final class PlanReader {
                     assets.add(asset);
                 }
             }
-            if (root.list("assets").isEmpty() && (!root.has("assets") || root.value("assets") != null)) {
+            if (root.list("assets").isEmpty() && !assetUnread && (!root.has("assets") || root.value("assets") != null)) {
                 problems.warning(root.at("assets"), "the plan protects no assets");
             }
             Integer version = root.value("version");

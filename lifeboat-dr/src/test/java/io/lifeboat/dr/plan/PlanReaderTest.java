@@ -67,6 +67,8 @@ class PlanReaderTest {
         assertThat(result.hasErrors()).isFalse();
         assertThat(result.plan().assets()).isEmpty();
         assertThat(read(SITES + "assets: []\n").warnings()).extracting(Problem::line).containsExactly(13);
+        assertThat(read(SITES + "assets: [training-data]\n").problems()).extracting(Problem::message)
+                .containsExactly("assets: expected a mapping (asset), got the string 'training-data'");
     }
 
     @Test
