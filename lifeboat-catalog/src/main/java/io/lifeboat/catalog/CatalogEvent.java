@@ -114,6 +114,25 @@ public sealed interface CatalogEvent {
         }
     }
 
+    /**
+     * A protection plan was applied ({@code lifeboat protect}): its text as it was, so that
+     * later changes can be shown ({@code plan drift}).
+     *
+     * @param digest hex SHA-256 of the plan's UTF-8 text
+     */
+    record PlanApplied(Id id, Instant time, String who, String digest, String text) implements CatalogEvent {
+        public PlanApplied {
+            common(time, who);
+            Objects.requireNonNull(digest, "digest");
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public PlanApplied withId(Id newId) {
+            return new PlanApplied(newId, time, who, digest, text);
+        }
+    }
+
     /** Where a model version came from: the dataset snapshot it was trained on. */
     record Lineage(Id datasetSnapshot, String datasetAsset, String datasetRef) {
         public Lineage {

@@ -246,6 +246,14 @@ public final class ModelRegistry {
         return at < 0 ? who : who.substring(0, at);
     }
 
+    /** Records that a protection plan with this text was applied now. */
+    public CatalogEvent.PlanApplied recordPlan(String text) throws IOException {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        view(); // so the event sorts after everything read
+        return (CatalogEvent.PlanApplied) log.append(new CatalogEvent.PlanApplied(null, nextTime(), who,
+                Id.sha256(utf8).hex(), text));
+    }
+
     /** Snapshots the registry's versions hold (live or deleted), for commands that must not remove them by accident. */
     public Map<Id, ModelVersion> registeredSnapshots() throws IOException {
         Map<Id, ModelVersion> out = new java.util.HashMap<>();

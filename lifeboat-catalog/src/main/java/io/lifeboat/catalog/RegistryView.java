@@ -28,6 +28,7 @@ public final class RegistryView {
     private final Instant asOf;
     private final SortedMap<String, Model> models;
     private final List<RecoveryPoint> recoveryPoints;
+    private final List<CatalogEvent.PlanApplied> plans;
     private final List<String> problems;
 
     /** One model: its versions (deleted ones included) and aliases. */
@@ -49,10 +50,11 @@ public final class RegistryView {
     }
 
     private RegistryView(Instant asOf, SortedMap<String, Model> models, List<RecoveryPoint> recoveryPoints,
-                         List<String> problems) {
+                         List<CatalogEvent.PlanApplied> plans, List<String> problems) {
         this.asOf = asOf;
         this.models = Collections.unmodifiableSortedMap(models);
         this.recoveryPoints = List.copyOf(recoveryPoints);
+        this.plans = List.copyOf(plans);
         this.problems = List.copyOf(problems);
     }
 
@@ -65,6 +67,7 @@ public final class RegistryView {
         Map<String, SortedMap<Integer, ModelVersion>> versions = new HashMap<>();
         Map<String, SortedMap<String, Integer>> aliases = new HashMap<>();
         List<RecoveryPoint> points = new ArrayList<>();
+        List<CatalogEvent.PlanApplied> plans = new ArrayList<>();
         List<String> problems = new ArrayList<>(unreadable);
         for (CatalogEvent e : events) {
             if (asOf != null && e.time().isAfter(asOf)) {
@@ -87,6 +90,7 @@ public final class RegistryView {
                         (k, v) -> withDeletion(v, new ModelVersion.Deletion(d.time(), d.who(), d.reason())));
                 case VersionUndeleted u -> versions.getOrDefault(u.model(), new TreeMap<>()).computeIfPresent(u.version(),
                         (k, v) -> withDeletion(v, null));
+                case CatalogEvent.PlanApplied pa -> plans.add(pa);
                 case RecoveryPointCreated rp -> points.add(new RecoveryPoint(rp.id(), rp.name(), rp.time(), rp.who(),
                         rp.members(), rp.registry()));
             }
@@ -109,7 +113,7 @@ public final class RegistryView {
             }
             models.put(m.getKey(), new Model(m.getKey(), withAliases, m.getValue()));
         }
-        return new RegistryView(asOf, models, points, problems);
+        return new RegistryView(asOf, models, points, plans, problems);
     }
 
     private static ModelVersion withDeletion(ModelVersion v, ModelVersion.Deletion d) {
@@ -129,6 +133,11 @@ public final class RegistryView {
     /** Recovery points recorded up to this moment, oldest first. */
     public List<RecoveryPoint> recoveryPoints() {
         return recoveryPoints;
+    }
+
+    /** The plans applied up to this moment, oldest first. */
+    public List<CatalogEvent.PlanApplied> plans() {
+        return plans;
     }
 
     /** Events that could not be read or did not fit (a version registered twice, an alias to nothing). */

@@ -218,6 +218,23 @@ class SecretsTest {
         ok(Stream.concat(Stream.of("key", "passwd"), Stream.of(CHEAP_KDF)).toArray(String[]::new));
         cli.env.remove("LIFEBOAT_NEW_PASSWORD");
 
+        // The plan: it names secrets' sources, and validating it probes the repository; it shows neither's content.
+        Path plan = Files.writeString(tmp.resolve("lifeboat.yaml"), """
+                version: 1
+                sites:
+                  - name: here
+                    repository: %s
+                    jurisdiction: eu
+                    role: primary
+                    password-file: %s
+                assets:
+                  - {name: api-token, kind: secret, env: %s, policy: {schedule: 1h, rpo: 2h}}
+                  - {name: tls, kind: secret, paths: [etc/tls], policy: {schedule: 1d, rpo: 2d}}
+                """.formatted(cli.repo, cli.passwordFile, ENV_VAR));
+        ok("plan", "validate", "--plan", plan.toString());
+        ok("plan", "validate", "--plan", plan.toString(), "--json");
+        ok("plan", "schema");
+
         // Help, and the retention lock last (it makes every object undeletable).
         ok("help");
         ok("help", "backup");

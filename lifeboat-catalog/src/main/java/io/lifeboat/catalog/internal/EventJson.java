@@ -79,6 +79,10 @@ public final class EventJson {
                 o.put("model", u.model());
                 o.put("version", u.version());
             }
+            case CatalogEvent.PlanApplied pa -> {
+                o.put("digest", pa.digest());
+                o.put("text", pa.text());
+            }
             case RecoveryPointCreated rp -> {
                 o.put("name", rp.name());
                 ArrayNode members = o.putArray("members");
@@ -143,6 +147,7 @@ public final class EventJson {
                 case "delete" -> new VersionDeleted(id, time, who, text(o, "model"), integer(o, "version"),
                         nullable(o, "reason"));
                 case "undelete" -> new VersionUndeleted(id, time, who, text(o, "model"), integer(o, "version"));
+                case "plan" -> new CatalogEvent.PlanApplied(id, time, who, text(o, "digest"), text(o, "text"));
                 case "recovery-point" -> new RecoveryPointCreated(id, time, who, text(o, "name"), members(o.path("members")),
                         registry(o.path("registry")));
                 default -> throw new UnreadableEventException("unknown event type '" + type + "' (written by a newer Lifeboat?)");
@@ -159,6 +164,7 @@ public final class EventJson {
             case VersionDeleted d -> "delete";
             case VersionUndeleted u -> "undelete";
             case RecoveryPointCreated rp -> "recovery-point";
+            case CatalogEvent.PlanApplied pa -> "plan";
         };
     }
 

@@ -67,7 +67,9 @@ class EventJsonProperties {
         Arbitrary<CatalogEvent> point = Combinators.combine(times(), text, names(), member.list().ofMaxSize(4),
                 state.list().ofMaxSize(3)).as((t, who, name, ms, ss) -> new CatalogEvent.RecoveryPointCreated(null, t, who,
                 name, ms, ss));
-        return Arbitraries.oneOf(registered, alias, deleted, undeleted, point);
+        Arbitrary<CatalogEvent> plan = Combinators.combine(times(), text, Arbitraries.strings().ofMaxLength(200))
+                .as((t, who, yaml) -> new CatalogEvent.PlanApplied(null, t, who, "00".repeat(32), yaml));
+        return Arbitraries.oneOf(registered, alias, deleted, undeleted, point, plan);
     }
 
     @Property

@@ -9,12 +9,20 @@ import java.util.Optional;
  * repositories and the assets protected to them. Immutable; built by {@link PlanReader},
  * which checks every rule it can without touching storage.
  *
- * @param file the file it was read from (for messages and relative paths), or null
+ * @param file      the file it was read from (for messages and relative paths), or null
+ * @param locations where each value was written in {@code file} (paths such as
+ *                  {@code sites[0].repository}), for messages that point at a line
  */
-public record Plan(int version, List<Site> sites, List<AssetSpec> assets, Path file) {
+public record Plan(int version, List<Site> sites, List<AssetSpec> assets, Path file, Locations locations) {
     public Plan {
         sites = List.copyOf(sites);
         assets = List.copyOf(assets);
+        locations = locations == null ? Locations.none() : locations;
+    }
+
+    /** A plan built in code, with no file locations. */
+    public Plan(int version, List<Site> sites, List<AssetSpec> assets, Path file) {
+        this(version, sites, assets, file, Locations.none());
     }
 
     /** The primary site (a valid plan has exactly one). */

@@ -18,6 +18,26 @@ public sealed interface Schedule {
      */
     Duration longestGap();
 
+    /**
+     * Reads a plan's {@code schedule}: an interval ({@link Durations}, e.g. {@code 15m}), or a
+     * cron expression ({@link Cron}: five fields separated by spaces, or a macro such as
+     * {@code @daily}).
+     *
+     * @throws IllegalArgumentException saying what is wrong with {@code text}
+     */
+    static Schedule parse(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.startsWith("@") || t.contains(" ") || t.contains("\t")) {
+            return new CronSchedule(Cron.parse(t));
+        }
+        try {
+            return new Interval(Durations.parse(t));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; a schedule is an interval such as 15m or 6h, or a cron"
+                    + " expression such as '0 3 * * *'", e);
+        }
+    }
+
     /** Every {@code interval}, measured from the last backup. */
     record Interval(Duration interval) implements Schedule {
         public Interval {
