@@ -2,7 +2,6 @@ package io.lifeboat.bench;
 
 import io.lifeboat.core.storage.BlobStore;
 import io.lifeboat.core.storage.BlobStores;
-import io.lifeboat.s3.S3ProxyServer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ public final class Replication {
             java.util.Collections.rotate(order, -round);
             orders.add(String.join(", ", order));
             System.err.println("== round " + (round + 1) + " of " + common.rounds() + ": " + String.join(", ", order));
-            try (S3ProxyServer s3 = S3ProxyServer.start()) { // a fresh, empty server each round
+            try (S3Server s3 = S3Server.start()) { // a fresh, empty server each round
                 warmUp(s3);
                 for (String c : order) {
                     String[] tt = c.split(" ");
@@ -108,13 +107,13 @@ public final class Replication {
      * Puts, lists, reads and deletes a few hundred MB through the new server, so that its
      * request paths are compiled before the first timed copy, whichever tool that is.
      */
-    private static void warmUp(S3ProxyServer s3) throws Exception {
+    private static void warmUp(S3Server s3) throws Exception {
         java.util.Random random = new java.util.Random(1);
         byte[] small = new byte[256 << 10];
         byte[] large = new byte[16 << 20];
         random.nextBytes(small);
         random.nextBytes(large);
-        String url = "s3://" + S3ProxyServer.newBucketName() + "/warm-up";
+        String url = "s3://" + S3Server.newBucketName() + "/warm-up";
         try (BlobStore store = BlobStores.open(url, s3.env(), Map.of(), true, false)) {
             for (int pass = 0; pass < 3; pass++) {
                 for (int i = 0; i < 64; i++) {
@@ -146,9 +145,9 @@ public final class Replication {
         return bytes;
     }
 
-    private void replicate(int round, String tool, String target, S3ProxyServer s3) throws Exception {
+    private void replicate(int round, String tool, String target, S3Server s3) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
-        String bucket = S3ProxyServer.newBucketName();
+        String bucket = S3Server.newBucketName();
         Path dir = base.resolve("replica-" + tool);
         Harness.deleteTree(dir);
         if (target.equals("s3")) {
