@@ -1,0 +1,100 @@
+package io.lifeboat.dr;
+
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.storage.BlobStore;
+import io.lifeboat.dr.plan.AssetSpec;
+import io.lifeboat.dr.plan.Domains;
+import io.lifeboat.dr.plan.Plan;
+import io.lifeboat.dr.plan.Site;
+import io.lifeboat.dr.replicate.Replicator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code lifeboat replicate}: copies each residency domain's repository from the primary
+ * site to the secondary sites its assets name in {@code replicate-to}, byte for byte
+ * ({@link Replicator}). A domain goes to a site only if the site's jurisdiction is one
+ * the domain allows; a {@code replicate-to} that asks for more is refused, explained and
+ * audited, and nothing of that domain is written there, whatever else is asked.
+ */
+public final class ReplicationRunner {
+    private final Plan plan;
+    private final SiteAccess sites;
+    private final AuditLog audit;
+    private final Replicator.Options options;
+
+    /** One domain's replication to one site. */
+    public record Copy(String site, String domain, List<String> assets, Replicator.Result result, String refused,
+                       String failed) {}
+
+    public ReplicationRunner(Plan plan, SiteAccess sites, AuditLog audit, Replicator.Options options) {
+        this.plan = plan;
+        this.sites = sites;
+        this.audit = audit;
+        this.options = options;
+    }
+
+    /**
+     * @param only a secondary site's name, or null for all of them
+     * @param listener progress of each copy
+     */
+    public List<Copy> run(String only, Replicator.Listener listener) throws IOException {
+        if (only != null && plan.site(only).filter(s -> s.role() == Site.Role.SECONDARY).isEmpty()) {
+            throw new IllegalArgumentException("no secondary site " + only + " in the plan (sites: "
+                    + String.join(", ", plan.secondaries().stream().map(Site::name).toList()) + ")");
+        }
+        List<Copy> out = new ArrayList<>();
+        for (Site target : plan.secondaries()) {
+            if (only != null && !only.equals(target.name())) {
+                continue;
+            }
+            for (Map.Entry<String, List<AssetSpec>> d : domainsFor(target).entrySet()) {
+                out.add(copy(target, d.getKey(), d.getValue(), listener));
+            }
+        }
+        return out;
+    }
+
+    /** Domain -> the assets of it that name {@code target} in replicate-to. */
+    private Map<String, List<AssetSpec>> domainsFor(Site target) {
+        Map<String, List<AssetSpec>> out = new TreeMap<>();
+        for (AssetSpec a : plan.assets()) {
+            if (a.policy().replicateTo().contains(target.name())) {
+                out.computeIfAbsent(a.policy().domain(), k -> new ArrayList<>()).add(a);
+            }
+        }
+        return out;
+    }
+
+    private Copy copy(Site target, String domain, List<AssetSpec> assets, Replicator.Listener listener) throws IOException {
+        List<String> names = assets.stream().map(AssetSpec::name).toList();
+        if (!Domains.allows(domain, target.jurisdiction())) {
+            String why = "residency " + domain + " of " + String.join(", ", names) + " excludes site " + target.name()
+                    + " (jurisdiction " + target.jurisdiction() + "): not replicated there";
+            audit.record("residency-refused", Protector.details("assets", names, "site", target.name(), "jurisdiction",
+                    target.jurisdiction(), "domain", domain, "operation", "replicate"));
+            return new Copy(target.name(), domain, names, null, why, null);
+        }
+        Site primary = plan.primary();
+        if (!sites.exists(primary, domain)) {
+            return new Copy(target.name(), domain, names, null, null,
+                    "the primary has no repository for " + domain + " yet: run 'lifeboat protect' first");
+        }
+        try (BlobStore source = sites.store(primary, domain, false, false)) {
+            boolean locks = Repository.readConfig(source).retentionLock() != null;
+            try (BlobStore destination = sites.store(target, domain, true, locks)) {
+                Replicator.Result r = new Replicator(source, destination, options, listener).run();
+                audit.record("replicate", Protector.details("site", target.name(), "domain", domain, "assets", names,
+                        "objects", r.totalCopied().objects(), "bytes", r.totalCopied().bytes()));
+                return new Copy(target.name(), domain, names, r, null, null);
+            }
+        } catch (IOException e) {
+            audit.record("replicate-failed", Protector.details("site", target.name(), "domain", domain, "reason",
+                    String.valueOf(e.getMessage())));
+            return new Copy(target.name(), domain, names, null, null, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.lifeboat.dr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.catalog.RecoveryPoint;
+import io.lifeboat.catalog.RecoveryPoints;
+import io.lifeboat.core.ManualClock;
+import io.lifeboat.core.Repository;
+import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.internal.crypto.KdfParams;
+import io.lifeboat.core.retention.RetentionPolicy;
+import io.lifeboat.dr.plan.AssetSpec;
+import io.lifeboat.dr.plan.Plan;
+import io.lifeboat.dr.plan.Policy;
+import io.lifeboat.dr.plan.Schedule;
+import io.lifeboat.dr.plan.Site;
+import io.lifeboat.dr.replicate.Replicator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** protect, replicate and status over three local sites, with residency, as a plan drives them. */
+class ProtectReplicateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "s3cr3t-" + Long.toHexString(System.nanoTime());
+
+    @TempDir
+    Path tmp;
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-23T08:00:00Z"));
+    Path data;
+    Path config;
+    Plan plan;
+    SiteAccess sites;
+    AuditLog audit;
+
+    @BeforeEach
+    void sitesAndWorkspace() throws Exception {
+        data = Files.createDirectories(tmp.resolve("workspace/train"));
+        Files.writeString(data.resolve("part-0.jsonl"), "{\"text\": \"eu only\"}\n");
+        config = Files.createDirectories(tmp.resolve("workspace/config"));
+        Files.writeString(config.resolve("serving.yaml"), "replicas: 2\n");
+        sites = new SiteAccess(Map.of("DB_PASSWORD", SECRET), s -> "pass".toCharArray(), KdfParams.TESTING, "host", "ops");
+        audit = new AuditLog(tmp.resolve("audit.log"), clock, "ops@host");
+        plan = plan(List.of("eu-north"));
+    }
+
+    private Site site(String name, String jurisdiction, Site.Role role) {
+        return new Site(name, "file:" + tmp.resolve("sites").resolve(name), jurisdiction, role,
+                role == Site.Role.PRIMARY ? Site.Standby.HOT : Site.Standby.WARM, null, Map.of(), List.of(), List.of(), 1);
+    }
+
+    private static Policy policy(List<String> residency, List<String> replicateTo) {
+        return new Policy(new Schedule.Interval(Duration.ofMinutes(15)), Duration.ofMinutes(30), Duration.ofMinutes(15),
+                RetentionPolicy.builder().keepLast(3).build(), null, residency, replicateTo);
+    }
+
+    /** The training data may live in the EU only; {@code trainingTargets} is where it asks to be replicated. */
+    private Plan plan(List<String> trainingTargets) {
+        return new Plan(1, List.of(site("eu-west", "eu", Site.Role.PRIMARY), site("eu-north", "eu", Site.Role.SECONDARY),
+                site("us-east", "us", Site.Role.SECONDARY)), List.of(
+                new AssetSpec("training-data", "dataset", List.of(data.toString()), List.of(), null, null, null, null,
+                        policy(List.of("eu"), trainingTargets), 1),
+                new AssetSpec("serving-config", "config", List.of(config.toString()), List.of(), null, null, null, null,
+                        policy(List.of(), List.of("eu-north", "us-east")), 1),
+                new AssetSpec("db-password", "secret", List.of(), List.of(), null, null, "DB_PASSWORD", null,
+                        policy(List.of("eu"), List.of("eu-north")), 1),
+                new AssetSpec("eval-report", "config", List.of(), List.of(), "printf 'auc=0.94\\n'", "report.txt", null,
+                        null, policy(List.of(), List.of("eu-north")), 1)), tmp.resolve("lifeboat.yaml"));
+    }
+
+    private Protector.Report protect() throws Exception {
+        return new Protector(plan, sites, audit, clock, ZoneOffset.UTC, Map.of("DB_PASSWORD", SECRET), 2)
+                .run(false, Set.of());
+    }
+
+    private List<ReplicationRunner.Copy> replicate(String only) throws Exception {
+        return new ReplicationRunner(plan, sites, audit, Replicator.Options.defaults()).run(only, new Replicator.Listener() { });
+    }
+
+    private List<PlanStatus.Row> status() throws Exception {
+        return new PlanStatus(plan, sites, clock).rows();
+    }
+
+    private static PlanStatus.Row row(List<PlanStatus.Row> rows, String asset, String site) {
+        return rows.stream().filter(r -> r.asset().equals(asset) && r.site().equals(site)).findFirst().orElseThrow();
+    }
+
+    private List<JsonNode> auditLines() throws Exception {
+        return Files.readAllLines(audit.file()).stream().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void protectBacksUpWhatIsDueToThePrimaryDomainRepositoriesAndRecordsRecoveryPoints() throws Exception {
+        Protector.Report first = protect();
+        assertThat(first.outcomes()).extracting(Protector.Outcome::action).containsOnly(Protector.Action.BACKED_UP);
+        assertThat(first.recoveryPoints()).containsOnlyKeys("eu", "global");
+        assertThat(tmp.resolve("sites/eu-west/eu/config")).exists();
+        assertThat(tmp.resolve("sites/eu-west/global/config")).exists();
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(protect().outcomes()).extracting(Protector.Outcome::action).containsOnly(Protector.Action.NOT_DUE);
+        clock.advance(Duration.ofMinutes(11));
+        Files.writeString(data.resolve("part-1.jsonl"), "{\"text\": \"more\"}\n");
+        Protector.Report third = protect();
+        assertThat(third.outcomes()).extracting(Protector.Outcome::action).containsOnly(Protector.Action.BACKED_UP);
+
+        try (Repository eu = sites.open(plan.primary(), "eu")) {
+            RecoveryPoint rp = new RecoveryPoints(eu, clock, "t").find(Protector.RECOVERY_POINT, null);
+            assertThat(rp.members()).extracting(RecoveryPoint.Member::asset)
+                    .containsExactlyInAnyOrder("training-data", "db-password");
+            Snapshot report;
+            try (Repository global = sites.open(plan.primary(), "global")) {
+                report = io.lifeboat.catalog.Assets.of(global).latest("eval-report");
+            }
+            assertThat(report.summary().totalBytes()).isEqualTo("auc=0.94\n".length());
+        }
+        assertThat(auditLines()).extracting(j -> j.get("event").asText()).contains("backup");
+    }
+
+    @Test
+    void aFailingCommandKeepsNoSnapshot() throws Exception {
+        plan = new Plan(1, plan.sites(), List.of(new AssetSpec("broken", "config", List.of(), List.of(),
+                "printf partial; exit 3", "out", null, null, policy(List.of(), List.of()), 1)), plan.file());
+        Protector.Report r = protect();
+        assertThat(r.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Protector.Action.FAILED);
+            assertThat(o.message()).contains("exited with status 3");
+        });
+        assertThat(r.failed()).isTrue();
+    }
+
+    @Test
+    void replicationHonoursResidencyWhateverIsAsked() throws Exception {
+        plan = plan(List.of("eu-north", "us-east")); // asks to send EU-only data to the US
+        protect();
+        List<ReplicationRunner.Copy> copies = replicate(null);
+        ReplicationRunner.Copy refused = copies.stream().filter(c -> c.site().equals("us-east") && c.domain().equals("eu"))
+                .findFirst().orElseThrow();
+        assertThat(refused.refused()).contains("excludes site us-east").contains("training-data");
+        assertThat(refused.result()).isNull();
+        assertThat(copies.stream().filter(c -> c.site().equals("eu-north")).map(ReplicationRunner.Copy::domain))
+                .containsExactlyInAnyOrder("eu", "global");
+        assertThat(replicate("us-east")).noneMatch(c -> c.result() != null && c.domain().equals("eu"));
+
+        Path us = tmp.resolve("sites/us-east");
+        assertThat(us.resolve("eu")).doesNotExist();
+        assertThat(us.resolve("global/config")).exists();
+        Set<String> euObjects = objectNames(tmp.resolve("sites/eu-west/eu"));
+        assertThat(objectNames(us)).doesNotContainAnyElementsOf(euObjects);
+        assertThat(auditLines()).anySatisfy(j -> {
+            assertThat(j.get("event").asText()).isEqualTo("residency-refused");
+            assertThat(j.get("site").asText()).isEqualTo("us-east");
+        });
+        // The secret never reaches a site's bytes in the clear.
+        for (Path f : regularFiles(tmp.resolve("sites"))) {
+            assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void anAssetWhoseResidencyExcludesThePrimaryIsNeverWritten() throws Exception {
+        plan = new Plan(1, plan.sites(), List.of(new AssetSpec("us-logs", "dataset", List.of(data.toString()), List.of(),
+                null, null, null, null, policy(List.of("us"), List.of("us-east")), 1)), plan.file());
+        Protector.Report r = protect();
+        assertThat(r.outcomes()).singleElement().satisfies(o -> {
+            assertThat(o.action()).isEqualTo(Protector.Action.REFUSED);
+            assertThat(o.message()).contains("excludes the primary site eu-west");
+        });
+        assertThat(tmp.resolve("sites/eu-west/us")).doesNotExist();
+        assertThat(auditLines()).singleElement().satisfies(j -> assertThat(j.get("event").asText()).isEqualTo("residency-refused"));
+    }
+
+    @Test
+    void statusReportsABreachWhenReplicationStopsAndClearsWhenItResumes() throws Exception {
+        protect();
+        replicate(null);
+        clock.advance(Duration.ofMinutes(10));
+        List<PlanStatus.Row> fresh = status();
+        assertThat(fresh).noneMatch(PlanStatus.Row::breached);
+        PlanStatus.Row north = row(fresh, "training-data", "eu-north");
+        assertThat(north.age()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(north.lagBytes()).isZero();
+
+        // Protect keeps running at the primary; replication stops.
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofMinutes(15));
+            Files.writeString(data.resolve("part-" + (i + 2) + ".jsonl"), "{\"round\": " + i + "}\n");
+            protect();
+        }
+        List<PlanStatus.Row> stale = status();
+        assertThat(row(stale, "training-data", "eu-west").breached()).isFalse();
+        PlanStatus.Row behind = row(stale, "training-data", "eu-north");
+        assertThat(behind.breached()).isTrue();
+        assertThat(behind.age()).isGreaterThan(Duration.ofMinutes(30));
+        assertThat(behind.lagBytes()).isPositive();
+        assertThat(behind.lagTime()).isEqualTo(Duration.ofMinutes(55)); // the primary protected at +25, +40 and +55 minutes
+
+        replicate(null);
+        List<PlanStatus.Row> resumed = status();
+        assertThat(resumed).noneMatch(PlanStatus.Row::breached);
+        assertThat(row(resumed, "training-data", "eu-north").lagBytes()).isZero();
+    }
+
+    private static Set<String> objectNames(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    private static List<Path> regularFiles(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+}
