@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 RestoreCommand.class, CheckCommand.class, StatsCommand.class, KeyCommand.class, QuickstartCommand.class,
                 ForgetCommand.class, UndeleteCommand.class, PruneCommand.class, RepairCommand.class, RetentionCommand.class,
                 ModelCommand.class, RecoveryPointCommand.class, AssetCommand.class, PlanCommand.class,
+                ProtectCommand.class, ReplicateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 repository locked,",
                 "            10 damaged data found, 12 wrong passphrase."})

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
  * {@code lifeboat plan}: the protection plan ({@code lifeboat.yaml}, docs/plan.md). Each
  * subcommand is a nested class; those that read the plan extend {@link PlanSubcommand}.
  */
-@Command(name = "plan", description = "Check the protection plan (lifeboat.yaml) and print its JSON Schema.",
-        subcommands = {PlanCommand.Validate.class, PlanCommand.Schema.class})
+@Command(name = "plan", description = "The protection plan (lifeboat.yaml): validate it, print its JSON Schema, see its status and drift.",
+        subcommands = {PlanCommand.Validate.class, PlanCommand.Schema.class, PlanStatusCommand.class,
+                PlanDriftCommand.class})
 final class PlanCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,35 +58,12 @@ final class PlanCommand implements Runnable {
 
         /** The plan file as the user named it. */
         Path planFile() {
-            if (plan != null) {
-                return plan;
-            }
-            String env = ctx.env("LIFEBOAT_PLAN");
-            return Path.of(env != null ? env : "lifeboat.yaml");
+            return PlanFiles.path(ctx, plan);
         }
 
         /** Reads and checks the plan file, without probing storage. */
         PlanReader.Result readPlan() throws IOException {
-            Path file = planFile();
-            if (!Files.isRegularFile(file)) {
-                throw new UsageException("no plan file " + file + (Files.exists(file) ? " (not a file)" : "")
-                        + ": give one with --plan or LIFEBOAT_PLAN");
-            }
-            return PlanReader.read(file);
-        }
-
-        /**
-         * The plan, for subcommands that act on it: its warnings go to stderr, and a plan with
-         * errors is refused (exit 2) after they are printed there too.
-         */
-        Plan loadPlan() throws IOException {
-            PlanReader.Result result = readPlan();
-            result.problems().forEach(p -> ctx.err().println(p));
-            if (result.hasErrors()) {
-                throw new UsageException(planFile() + " has " + count(result.errors().size(), "error")
-                        + "; 'lifeboat plan validate' lists them");
-            }
-            return result.plan();
+            return PlanFiles.read(planFile());
         }
 
         protected void printJson(Object value) throws IOException {

@@ -1,0 +1,65 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.dr.AuditLog;
+import io.lifeboat.dr.SiteAccess;
+import io.lifeboat.dr.plan.Plan;
+import io.lifeboat.dr.plan.Site;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What the commands driven by a plan share: {@code --plan} (default {@code $LIFEBOAT_PLAN},
+ * then {@code ./lifeboat.yaml}), reading and checking it, the audit trail, and opening the
+ * sites' repositories with each site's passphrase ({@code password-file}, else the usual
+ * sources).
+ */
+abstract class PlanCommandSupport extends RepoCommand {
+    @Option(names = "--plan", paramLabel = "FILE", description = "The plan (default: $LIFEBOAT_PLAN, then ./lifeboat.yaml).")
+    Path planFile;
+
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "Append the audit trail here (default: $LIFEBOAT_AUDIT_LOG, then lifeboat-audit.log beside the plan).")
+    Path auditLog;
+
+    @Mixin
+    KdfOptions kdf = new KdfOptions();
+
+    PlanCommandSupport(Context ctx) {
+        super(ctx);
+    }
+
+    Path planPath() {
+        return PlanFiles.path(ctx, planFile);
+    }
+
+    Plan plan() throws IOException {
+        return PlanFiles.load(ctx, planPath());
+    }
+
+    AuditLog audit(Plan plan) {
+        Path file = auditLog;
+        if (file == null && ctx.env("LIFEBOAT_AUDIT_LOG") != null) {
+            file = Path.of(ctx.env("LIFEBOAT_AUDIT_LOG"));
+        }
+        if (file == null) {
+            Path dir = plan.file() == null ? Path.of(".") : plan.file().toAbsolutePath().getParent();
+            file = dir.resolve("lifeboat-audit.log");
+        }
+        return new AuditLog(file, ctx.clock(), CatalogSupport.who(this));
+    }
+
+    SiteAccess sites() {
+        return new SiteAccess(ctx.env(), this::passphraseOf, kdf.params(), hostname(), username());
+    }
+
+    private char[] passphraseOf(Site site) throws IOException {
+        return site.passwordFile() != null ? readPasswordFile(site.passwordFile()) : passphrase();
+    }
+
+    @Override
+    protected String location() {
+        return repo != null ? repo : "the plan's sites";
+    }
+}
