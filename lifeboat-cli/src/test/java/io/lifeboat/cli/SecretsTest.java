@@ -235,6 +235,28 @@ class SecretsTest {
         ok("plan", "validate", "--plan", plan.toString(), "--json");
         ok("plan", "schema");
 
+        // A plan of two sites of their own: protect reads the secret from its variable, replicate copies it
+        // (encrypted), status and drift read both sites.
+        Path sitesPlan = Files.writeString(tmp.resolve("sites.yaml"), """
+                version: 1
+                sites:
+                  - {name: main, repository: %s, jurisdiction: eu, role: primary, password-file: %s}
+                  - {name: spare, repository: %s, jurisdiction: eu, role: secondary, password-file: %s}
+                assets:
+                  - {name: api-token, kind: secret, env: %s, policy: {schedule: 1h, rpo: 2h, replicate-to: [spare]}}
+                """.formatted(tmp.resolve("sites/main"), cli.passwordFile, tmp.resolve("sites/spare"), cli.passwordFile,
+                ENV_VAR));
+        String[] planArgs = Stream.concat(Stream.of("--plan", sitesPlan.toString()), Stream.of(CHEAP_KDF))
+                .toArray(String[]::new);
+        ok(Stream.concat(Stream.of("protect"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("protect", "--force", "--json"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("replicate"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("replicate", "--json"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("plan", "status"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("plan", "status", "--json"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("plan", "drift", "--json"), Stream.of(planArgs)).toArray(String[]::new));
+        ok(Stream.concat(Stream.of("plan", "drift"), Stream.of(planArgs)).toArray(String[]::new));
+
         // Help, and the retention lock last (it makes every object undeletable).
         ok("help");
         ok("help", "backup");

@@ -53,7 +53,7 @@ public final class PlanDrift {
     public List<Difference> run(String planText) throws IOException {
         List<Difference> out = new ArrayList<>();
         Site primary = plan.primary();
-        CatalogEvent.PlanApplied lastPlan = null;
+        Map<String, CatalogEvent.PlanApplied> lastPlans = new TreeMap<>();
         for (Map.Entry<String, Set<Site>> d : holders().entrySet()) {
             String domain = d.getKey();
             if (!sites.exists(primary, domain)) {
@@ -63,17 +63,15 @@ public final class PlanDrift {
             }
             try (Repository p = sites.open(primary, domain)) {
                 RegistryView pv = new ModelRegistry(p, clock, "drift").view();
-                for (CatalogEvent.PlanApplied pa : pv.plans()) {
-                    if (lastPlan == null || pa.time().isAfter(lastPlan.time())) {
-                        lastPlan = pa;
-                    }
+                if (!pv.plans().isEmpty()) {
+                    lastPlans.put(domain, pv.plans().get(pv.plans().size() - 1));
                 }
                 for (Site s : d.getValue()) {
                     compare(out, domain, primary, p, pv, s);
                 }
             }
         }
-        planChanges(out, lastPlan, planText);
+        planChanges(out, lastPlans, planText);
         return out;
     }
 
@@ -152,29 +150,43 @@ public final class PlanDrift {
         }
     }
 
-    private static void planChanges(List<Difference> out, CatalogEvent.PlanApplied last, String text) {
-        if (last == null) {
+    /**
+     * The plan as each domain's repository last had it applied, against the current text:
+     * one difference per distinct applied version that differs, naming its domains.
+     */
+    private static void planChanges(List<Difference> out, Map<String, CatalogEvent.PlanApplied> applied, String text) {
+        if (applied.isEmpty()) {
             out.add(new Difference("plan", null, null, "plan", "the plan was never applied ('lifeboat protect')"));
             return;
         }
         String digest = Id.sha256(text.getBytes(StandardCharsets.UTF_8)).hex();
-        if (digest.equals(last.digest())) {
-            return;
-        }
-        List<String> before = last.text().lines().toList();
-        List<String> after = text.lines().toList();
-        StringBuilder sb = new StringBuilder("the plan changed since protect applied it at " + last.time() + ":");
-        for (String l : before) {
-            if (!after.contains(l)) {
-                sb.append("\n  - ").append(l);
+        Map<String, List<String>> domainsByDigest = new TreeMap<>();
+        Map<String, CatalogEvent.PlanApplied> byDigest = new TreeMap<>();
+        applied.forEach((domain, pa) -> {
+            if (!pa.digest().equals(digest)) {
+                domainsByDigest.computeIfAbsent(pa.digest(), k -> new ArrayList<>()).add(domain);
+                byDigest.merge(pa.digest(), pa, (a, b) -> a.time().isAfter(b.time()) ? a : b);
             }
-        }
-        for (String l : after) {
-            if (!before.contains(l)) {
-                sb.append("\n  + ").append(l);
+        });
+        for (Map.Entry<String, CatalogEvent.PlanApplied> e : byDigest.entrySet()) {
+            CatalogEvent.PlanApplied last = e.getValue();
+            List<String> domains = domainsByDigest.get(e.getKey());
+            StringBuilder sb = new StringBuilder("the plan changed since protect applied it (" + String.join(", ", domains)
+                    + ", at " + last.time() + "):");
+            List<String> before = last.text().lines().toList();
+            List<String> after = text.lines().toList();
+            for (String l : before) {
+                if (!after.contains(l)) {
+                    sb.append("\n  - ").append(l);
+                }
             }
+            for (String l : after) {
+                if (!before.contains(l)) {
+                    sb.append("\n  + ").append(l);
+                }
+            }
+            out.add(new Difference("plan", String.join(",", domains), null, "plan", sb.toString()));
         }
-        out.add(new Difference("plan", null, null, "plan", sb.toString()));
     }
 
     private static Map<Integer, ModelVersion> live(RegistryView v, String model) {
