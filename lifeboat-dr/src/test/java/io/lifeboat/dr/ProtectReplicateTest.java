@@ -219,6 +219,53 @@ class ProtectReplicateTest {
         assertThat(row(resumed, "training-data", "eu-north").lagBytes()).isZero();
     }
 
+    @Test
+    void aRegisteredModelJoinsTheRecoveryPointAndDriftShowsRegistryDifferences() throws Exception {
+        plan = new Plan(1, plan.sites(), List.of(
+                new AssetSpec("serving-config", "config", List.of(config.toString()), List.of(), null, null, null, null,
+                        policy(List.of(), List.of("eu-north")), 1),
+                new AssetSpec("fraud-model", "model", List.of(), List.of(), null, null, null, "fraud",
+                        policy(List.of(), List.of("eu-north")), 1)), plan.file());
+        Files.writeString(plan.file(), "# the plan's text, as protect records it\n");
+        protect(); // makes the global repository
+        Path weights = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(weights.resolve("w.bin"), "v1");
+        try (Repository global = sites.open(plan.primary(), "global")) {
+            io.lifeboat.catalog.ModelRegistry registry = new io.lifeboat.catalog.ModelRegistry(global, clock, "ml@host");
+            registry.register(new io.lifeboat.catalog.ModelRegistry.Registration("fraud", new java.util.TreeMap<>(),
+                    new java.util.TreeMap<>(), null, null, "production"), new io.lifeboat.core.BackupOptions(List.of(weights),
+                    null, null, List.of(), new java.util.TreeMap<>(), null, null, "host", "ml", null, 2, clock),
+                    new io.lifeboat.core.BackupListener() { });
+        }
+        clock.advance(Duration.ofMinutes(1));
+        Protector.Report r = protect();
+        assertThat(r.outcomes()).anySatisfy(o -> assertThat(o.action()).isEqualTo(Protector.Action.REGISTRY));
+        assertThat(r.recoveryPoints().get("global").members()).anySatisfy(m -> {
+            assertThat(m.model()).isEqualTo("fraud");
+            assertThat(m.version()).isEqualTo(1);
+        });
+        replicate(null);
+        PlanDrift drift = new PlanDrift(plan, sites, clock);
+        assertThat(drift.run(Files.readString(plan.file()))).isEmpty();
+
+        Files.writeString(weights.resolve("w.bin"), "v2");
+        try (Repository global = sites.open(plan.primary(), "global")) {
+            io.lifeboat.catalog.ModelRegistry registry = new io.lifeboat.catalog.ModelRegistry(global, clock, "ml@host");
+            registry.register(new io.lifeboat.catalog.ModelRegistry.Registration("fraud", new java.util.TreeMap<>(),
+                    new java.util.TreeMap<>(), null, null, null), new io.lifeboat.core.BackupOptions(List.of(weights),
+                    null, null, List.of(), new java.util.TreeMap<>(), null, null, "host", "ml", null, 2, clock),
+                    new io.lifeboat.core.BackupListener() { });
+            registry.alias("fraud", "production", 2);
+        }
+        List<PlanDrift.Difference> diffs = drift.run(Files.readString(plan.file()) + "# edited\n");
+        assertThat(diffs).extracting(PlanDrift.Difference::kind).contains("snapshot", "version", "alias", "plan");
+        assertThat(diffs).anySatisfy(d -> assertThat(d.detail()).isEqualTo("fraud@production -> 2 at eu-west, 1 at eu-north"));
+        assertThat(diffs).anySatisfy(d -> assertThat(d.detail()).isEqualTo("fraud@2 is live at eu-west, not at eu-north"));
+        assertThat(diffs).anySatisfy(d -> assertThat(d.detail()).contains("+ # edited"));
+        replicate(null);
+        assertThat(drift.run(Files.readString(plan.file()))).isEmpty();
+    }
+
     private static Set<String> objectNames(Path root) throws Exception {
         if (!Files.exists(root)) {
             return Set.of();
