@@ -40,8 +40,12 @@ final class ReplicateCommand extends PlanCommandSupport {
         }
         Replicator.Options options = Replicator.Options.defaults().withThreads(threads)
                 .withBandwidth((long) (limitMiB * 1024 * 1024)).withDryRun(dryRun);
-        List<ReplicationRunner.Copy> copies = new ReplicationRunner(plan, sites(), audit(plan), options)
-                .run(site, new Replicator.Listener() { });
+        ProgressListener progress = new ProgressListener();
+        long start = System.nanoTime();
+        List<ReplicationRunner.Copy> copies;
+        try (Progress p = Progress.start(ctx, quiet || json, () -> progress.line(start))) {
+            copies = new ReplicationRunner(plan, sites(), audit(plan), options).run(site, progress);
+        }
         boolean failed = false;
         for (ReplicationRunner.Copy c : copies) {
             failed |= c.failed() != null;
@@ -71,5 +75,31 @@ final class ReplicateCommand extends PlanCommandSupport {
             }
         }
         return failed ? ExitCodes.FAILURE : ExitCodes.OK;
+    }
+
+    /** Counts what the copy threads store, for the progress line. */
+    private static final class ProgressListener implements Replicator.Listener {
+        private final java.util.concurrent.atomic.AtomicLong objects = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private volatile long totalObjects;
+        private volatile long totalBytes;
+
+        @Override
+        public void started(Replicator.Lag plan) {
+            totalObjects += plan.total().objects();
+            totalBytes += plan.total().bytes();
+        }
+
+        @Override
+        public void copied(String name, long size) {
+            objects.incrementAndGet();
+            bytes.addAndGet(size);
+        }
+
+        String line(long start) {
+            java.time.Duration d = java.time.Duration.ofNanos(System.nanoTime() - start);
+            return String.format("[%s] %d/%d objects, %s of %s copied (%s)", Format.duration(d), objects.get(), totalObjects,
+                    Format.bytes(bytes.get()), Format.bytes(totalBytes), Format.rate(bytes.get(), d));
+        }
     }
 }

@@ -134,11 +134,24 @@ public final class PlanStatus {
             Repository r = null;
             String n = null;
             List<RecoveryPoint> p = List.of();
-            if (sites.exists(site, domain)) {
-                r = sites.open(site, domain);
-                p = new ModelRegistry(r, clock, "status").view().recoveryPoints();
-            } else {
-                n = "no repository for " + domain + " at " + site.name();
+            try {
+                if (sites.exists(site, domain)) {
+                    r = sites.open(site, domain);
+                    p = new ModelRegistry(r, clock, "status").view().recoveryPoints();
+                } else {
+                    n = "no repository for " + domain + " at " + site.name();
+                }
+            } catch (IOException e) {
+                // A site that cannot be read is what status is for: report a breach, go on with the others.
+                if (r != null) {
+                    r.close();
+                    r = null;
+                }
+                if (e instanceof io.lifeboat.core.WrongPassphraseException) {
+                    throw e;
+                }
+                n = "cannot read it: " + e.getMessage();
+                p = List.of();
             }
             this.repo = r;
             this.points = p;

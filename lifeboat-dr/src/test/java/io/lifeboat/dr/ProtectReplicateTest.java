@@ -266,6 +266,25 @@ class ProtectReplicateTest {
         assertThat(drift.run(Files.readString(plan.file()))).isEmpty();
     }
 
+    @Test
+    void aSiteThatCannotBeReadIsABreachAndTheOthersAreStillReported() throws Exception {
+        protect();
+        replicate(null);
+        sites = new SiteAccess(Map.of(), site -> {
+            if (site.name().equals("eu-north")) {
+                throw new java.io.IOException("eu-north's storage timed out"); // what a region outage looks like
+            }
+            return "pass".toCharArray();
+        }, KdfParams.TESTING, "host", "ops");
+        List<PlanStatus.Row> rows = status();
+        PlanStatus.Row lost = row(rows, "training-data", "eu-north");
+        assertThat(lost.breached()).isTrue();
+        assertThat(lost.note()).isEqualTo("cannot read it: eu-north's storage timed out");
+        assertThat(row(rows, "training-data", "eu-west").breached()).isFalse();
+        assertThat(row(rows, "serving-config", "eu-north").breached()).isTrue();
+        assertThat(row(rows, "serving-config", "us-east").breached()).isFalse();
+    }
+
     private static Set<String> objectNames(Path root) throws Exception {
         if (!Files.exists(root)) {
             return Set.of();
