@@ -30,6 +30,8 @@ import java.util.SortedMap;
 public final class ModelRegistry {
     /** How many taken version numbers a registration steps over before it gives up. */
     static final int MAX_CLAIM_ATTEMPTS = 1000;
+    /** How far ahead of this host's clock the newest event may be before views warn. */
+    static final java.time.Duration MAX_CLOCK_AHEAD = java.time.Duration.ofMinutes(10);
 
     private final Repository repo;
     private final EventLog log;
@@ -62,7 +64,14 @@ public final class ModelRegistry {
         List<String> unreadable = new ArrayList<>();
         List<CatalogEvent> events = log.events(unreadable::add);
         if (!events.isEmpty()) {
-            seen(events.get(events.size() - 1).time());
+            Instant newest = events.get(events.size() - 1).time();
+            seen(newest);
+            Instant now = clock.instant();
+            if (newest.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+                unreadable.add("the newest catalog event is dated " + newest + ", " + java.time.Duration.between(now, newest)
+                        .toMinutes() + " minutes ahead of this host's clock: a writer's clock is wrong; new events are"
+                        + " stamped after it, and --as-of times before it do not see them");
+            }
         }
         return RegistryView.of(events, asOf, unreadable);
     }
@@ -198,6 +207,13 @@ public final class ModelRegistry {
         if (s != null && !isForgotten(s.id())) {
             repo.forget(s, t, hostname(), username(), "model delete " + v.ref() + (reason == null || reason.isEmpty() ? "" : ": " + reason));
         }
+        ModelVersion after = view().resolve(model + "@" + version);
+        if (!after.aliases().isEmpty()) { // an alias moved onto it while we deleted: take the deletion back
+            repo.undelete(v.snapshot());
+            log.append(new VersionUndeleted(null, nextTime(), who, model, version));
+            throw new CatalogRefusedException(v.ref() + " was aliased as " + String.join(", ", after.aliases())
+                    + " while it was being deleted; it is kept");
+        }
         return new ModelVersion.Deletion(t, who, reason == null ? "" : reason);
     }
 
@@ -254,14 +270,22 @@ public final class ModelRegistry {
                 Id.sha256(utf8).hex(), text));
     }
 
-    /** Snapshots the registry's versions hold (live or deleted), for commands that must not remove them by accident. */
-    public Map<Id, ModelVersion> registeredSnapshots() throws IOException {
-        Map<Id, ModelVersion> out = new java.util.HashMap<>();
+    /**
+     * Snapshots that only the registry may remove, with why: the artifacts of every live
+     * version and the dataset each was trained on (its lineage). Retention policies and
+     * {@code forget} leave them alone, so the registry never names data a policy threw away.
+     */
+    public Map<Id, String> protectedSnapshots() throws IOException {
+        Map<Id, String> out = new java.util.HashMap<>();
         for (RegistryView.Model m : view().models().values()) {
-            for (ModelVersion v : m.versions().values()) {
-                out.put(v.snapshot(), v);
+            for (ModelVersion v : m.liveVersions()) {
+                out.put(v.snapshot(), "registered model version " + v.ref());
+                if (v.lineage() != null) {
+                    out.putIfAbsent(v.lineage().datasetSnapshot(), "the dataset of model version " + v.ref());
+                }
             }
         }
         return out;
     }
+
 }

@@ -73,6 +73,20 @@ public final class RecoveryPoints {
         return create(name, withLineage(members, view), view);
     }
 
+    /**
+     * The recovery point {@link #create(String, List, boolean)} would record now, without
+     * recording it (its id and time are null).
+     */
+    public RecoveryPoint preview(String name, List<String> assets) throws IOException {
+        RegistryView view = registry.view();
+        Assets known = Assets.of(repo);
+        List<RecoveryPoint.Member> members = new ArrayList<>();
+        for (String a : assets) {
+            members.add(member(a, known, view));
+        }
+        return new RecoveryPoint(null, name, null, null, withLineage(members, view), view.state());
+    }
+
     /** Records a recovery point of members chosen by the caller (for instance, snapshots just taken). */
     public RecoveryPoint create(String name, List<RecoveryPoint.Member> members) throws IOException {
         Names.requireRecoveryPoint(name);

@@ -89,10 +89,10 @@ final class ForgetCommand extends RepoCommand {
             if (policy == null) {
                 for (String ref : refs) {
                     Snapshot s = repository.findSnapshot(ref);
-                    String version = registered.get(s.id());
-                    if (version != null) {
-                        throw new UsageException("snapshot " + s.id().shortHex() + " holds " + version + ", a registered"
-                                + " model version; 'lifeboat model delete " + version + "' deletes it; nothing was forgotten");
+                    String why = registered.get(s.id());
+                    if (why != null) {
+                        throw new UsageException("snapshot " + s.id().shortHex() + " is kept for " + why + "; only the"
+                                + " registry removes it ('lifeboat model delete NAME@VERSION'); nothing was forgotten");
                     }
                     Instant locked = repository.lockedUntil(s);
                     if (locked != null) { // refuse before forgetting any of them
@@ -106,11 +106,10 @@ final class ForgetCommand extends RepoCommand {
                         .filter(s -> (asset == null || asset.equals(s.asset())) && (host == null || host.equals(s.hostname())))
                         .toList();
                 for (io.lifeboat.core.retention.Decision d : policy.apply(chosen, ZoneId.systemDefault())) {
-                    String version = d.keep() ? null : registered.get(d.snapshot().id());
-                    Instant locked = d.keep() || version != null ? null : repository.lockedUntil(d.snapshot());
-                    if (version != null) {
-                        decisions.add(new Decision(d.snapshot(), true, List.of("registered model version " + version),
-                                d.group().toString()));
+                    String why = d.keep() ? null : registered.get(d.snapshot().id());
+                    Instant locked = d.keep() || why != null ? null : repository.lockedUntil(d.snapshot());
+                    if (why != null) {
+                        decisions.add(new Decision(d.snapshot(), true, List.of(why), d.group().toString()));
                     } else {
                         decisions.add(locked == null ? new Decision(d.snapshot(), d.keep(), d.reasons(), d.group().toString())
                                 : new Decision(d.snapshot(), true, List.of("retention lock until " + locked),
@@ -123,18 +122,12 @@ final class ForgetCommand extends RepoCommand {
     }
 
     /**
-     * Snapshot -> {@code MODEL@VERSION} for the artifacts of every live registered version:
-     * only 'model delete' removes those, so that the registry never names data a retention
-     * policy threw away.
+     * Snapshot -> why the model registry keeps it: the artifacts of every live version and
+     * the datasets they were trained on. Only 'model delete' removes those, so that the
+     * registry never names data a retention policy threw away.
      */
     private Map<io.lifeboat.core.Id, String> registeredVersions(Repository repository) throws java.io.IOException {
-        Map<io.lifeboat.core.Id, String> out = new java.util.HashMap<>();
-        io.lifeboat.catalog.RegistryView view = new io.lifeboat.catalog.ModelRegistry(repository, ctx.clock(),
-                CatalogSupport.who(this)).view();
-        for (io.lifeboat.catalog.RegistryView.Model m : view.models().values()) {
-            m.liveVersions().forEach(v -> out.put(v.snapshot(), v.ref()));
-        }
-        return out;
+        return new io.lifeboat.catalog.ModelRegistry(repository, ctx.clock(), CatalogSupport.who(this)).protectedSnapshots();
     }
 
     private RetentionPolicy policy() {

@@ -34,20 +34,39 @@ abstract class PlanCommandSupport extends RepoCommand {
         return PlanFiles.path(ctx, planFile);
     }
 
+    /**
+     * The plan; one with errors is refused (exit 2), and the refusal goes to the audit trail
+     * too, with every error: a plan that breaks residency is stopped here, before anything is
+     * written, and the audit shows it was asked for.
+     */
     Plan plan() throws IOException {
-        return PlanFiles.load(ctx, planPath());
+        Path file = planPath();
+        io.lifeboat.dr.plan.PlanReader.Result r = PlanFiles.read(file);
+        if (r.hasErrors()) {
+            Path dir = file.toAbsolutePath().getParent();
+            AuditLog trail = new AuditLog(auditFile(dir), ctx.clock(), CatalogSupport.who(this));
+            trail.record("plan-refused", java.util.Map.of("plan", file.toString(), "command", spec.name(),
+                    "errors", r.errors().stream().map(Object::toString).toList()));
+        }
+        return PlanFiles.load(ctx, file);
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private Path auditFile(Path planDir) {
+        if (auditLog != null) {
+            return auditLog;
+        }
+        if (ctx.env("LIFEBOAT_AUDIT_LOG") != null) {
+            return Path.of(ctx.env("LIFEBOAT_AUDIT_LOG"));
+        }
+        return planDir.resolve("lifeboat-audit.log");
     }
 
     AuditLog audit(Plan plan) {
-        Path file = auditLog;
-        if (file == null && ctx.env("LIFEBOAT_AUDIT_LOG") != null) {
-            file = Path.of(ctx.env("LIFEBOAT_AUDIT_LOG"));
-        }
-        if (file == null) {
-            Path dir = plan.file() == null ? Path.of(".") : plan.file().toAbsolutePath().getParent();
-            file = dir.resolve("lifeboat-audit.log");
-        }
-        return new AuditLog(file, ctx.clock(), CatalogSupport.who(this));
+        Path dir = plan.file() == null ? Path.of(".") : plan.file().toAbsolutePath().getParent();
+        return new AuditLog(auditFile(dir), ctx.clock(), CatalogSupport.who(this));
     }
 
     SiteAccess sites() {

@@ -229,7 +229,7 @@ class ModelRegistryCliTest {
         JsonNode v1 = json(cli.ok("model", "show", "fraud@1", "--json"));
         Cli.Result byId = cli.run("forget", v1.get("snapshot").asText().substring(0, 8));
         assertThat(byId.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(byId.err()).contains("holds fraud@1").contains("model delete fraud@1");
+        assertThat(byId.err()).contains("is kept for registered model version fraud@1").contains("model delete");
         JsonNode policy = json(cli.ok("forget", "--keep-last", "1", "--json"));
         assertThat(policy).allSatisfy(d -> assertThat(d.get("action").asText()).isEqualTo("keep"));
         assertThat(policy.toString()).contains("registered model version fraud@1");

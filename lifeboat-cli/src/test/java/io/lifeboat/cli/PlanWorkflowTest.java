@@ -136,6 +136,8 @@ class PlanWorkflowTest {
         Cli.Result refused = run("replicate");
         assertThat(refused.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(refused.err()).contains("lifeboat.yaml:").contains("us-east").contains("residency");
+        assertThat(Files.readString(tmp.resolve("lifeboat-audit.log"))).as("the refusal is audited")
+                .contains("\"event\":\"plan-refused\"").contains("\"command\":\"replicate\"").contains("residency");
         Cli.Result validate = cli.run("plan", "validate", "--offline");
         assertThat(validate.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(tmp.resolve("sites/us-east/eu")).doesNotExist();

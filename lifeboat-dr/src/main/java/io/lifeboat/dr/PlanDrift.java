@@ -54,6 +54,7 @@ public final class PlanDrift {
         List<Difference> out = new ArrayList<>();
         Site primary = plan.primary();
         Map<String, CatalogEvent.PlanApplied> lastPlans = new TreeMap<>();
+        boolean anyPrimary = false;
         for (Map.Entry<String, Set<Site>> d : holders().entrySet()) {
             String domain = d.getKey();
             if (!sites.exists(primary, domain)) {
@@ -61,6 +62,7 @@ public final class PlanDrift {
                         "the primary has no repository for " + domain + " yet (never protected)"));
                 continue;
             }
+            anyPrimary = true;
             try (Repository p = sites.open(primary, domain)) {
                 RegistryView pv = new ModelRegistry(p, clock, "drift").view();
                 if (!pv.plans().isEmpty()) {
@@ -71,7 +73,9 @@ public final class PlanDrift {
                 }
             }
         }
-        planChanges(out, lastPlans, planText);
+        if (anyPrimary) { // with no repository at the primary there is nothing to compare the plan with
+            planChanges(out, lastPlans, planText);
+        }
         return out;
     }
 
@@ -173,20 +177,39 @@ public final class PlanDrift {
             List<String> domains = domainsByDigest.get(e.getKey());
             StringBuilder sb = new StringBuilder("the plan changed since protect applied it (" + String.join(", ", domains)
                     + ", at " + last.time() + "):");
-            List<String> before = last.text().lines().toList();
-            List<String> after = text.lines().toList();
-            for (String l : before) {
-                if (!after.contains(l)) {
-                    sb.append("\n  - ").append(l);
-                }
-            }
-            for (String l : after) {
-                if (!before.contains(l)) {
-                    sb.append("\n  + ").append(l);
-                }
+            for (String line : diff(last.text().lines().toList(), text.lines().toList())) {
+                sb.append("\n  ").append(line);
             }
             out.add(new Difference("plan", String.join(",", domains), null, "plan", sb.toString()));
         }
+    }
+
+    /**
+     * The lines removed ({@code "- "}) and added ({@code "+ "}) from {@code a} to {@code b},
+     * in order, by a longest common subsequence: a moved or repeated line shows where it
+     * changed. Plans are small (1 MiB at most), so the quadratic table is fine.
+     */
+    static List<String> diff(List<String> a, List<String> b) {
+        int[][] lcs = new int[a.size() + 1][b.size() + 1];
+        for (int i = a.size() - 1; i >= 0; i--) {
+            for (int j = b.size() - 1; j >= 0; j--) {
+                lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
+                i++;
+                j++;
+            } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                out.add("- " + a.get(i++));
+            } else {
+                out.add("+ " + b.get(j++));
+            }
+        }
+        return out;
     }
 
     private static Map<Integer, ModelVersion> live(RegistryView v, String model) {

@@ -80,7 +80,8 @@ public final class PlanStatus {
                     SiteState st = state(states, s, domain);
                     Found found = st.newest(a);
                     Replicator.Counts lag = st.lag(p);
-                    Duration lagTime = atPrimary == null ? null : found == null ? Duration.between(atPrimary.time, now)
+                    Duration lagTime = atPrimary == null || atPrimary.time == null ? null
+                            : found == null || found.time == null ? Duration.between(atPrimary.time, now)
                             : Duration.between(found.time, atPrimary.time).isNegative() ? Duration.ZERO
                             : Duration.between(found.time, atPrimary.time);
                     rows.add(row(a, s, domain, found, lag == null ? 0 : lag.objects(), lag == null ? 0 : lag.bytes(),
@@ -102,6 +103,11 @@ public final class PlanStatus {
             return new Row(a.name(), s.name(), domain, null, null, null, rpo, lagObjects, lagBytes, lagTime, true,
                     note != null ? note : "no recovery point holds it yet");
         }
+        if (f.time == null) {
+            return new Row(a.name(), s.name(), domain, f.point, null, null, rpo, lagObjects, lagBytes, lagTime, true,
+                    "recovery point " + f.point.id().shortHex() + " names a snapshot this site does not have (damaged"
+                            + " or pruned): 'lifeboat check' there");
+        }
         Duration age = Duration.between(f.time, now);
         return new Row(a.name(), s.name(), domain, f.point, f.time, age, rpo, lagObjects, lagBytes, lagTime,
                 age.compareTo(rpo) > 0, null);
@@ -117,6 +123,7 @@ public final class PlanStatus {
         return s;
     }
 
+    /** @param time the data's time, or null if the point's snapshot of the asset is missing at the site */
     private record Found(RecoveryPoint point, Instant time) {}
 
     /** One domain's repository at one site, opened once per run. */
@@ -164,18 +171,20 @@ public final class PlanStatus {
                     boolean match = m.role() == RecoveryPoint.Role.ASSET && (a.model() != null
                             ? a.model().equals(m.model()) : a.name().equals(m.asset()));
                     if (match) {
-                        return new Found(points.get(i), snapshotTime(m, points.get(i)));
+                        // A model is protected through the registry: its data is as fresh as the point that holds it.
+                        return new Found(points.get(i), a.model() != null ? points.get(i).time() : snapshotTime(m));
                     }
                 }
             }
             return null;
         }
 
-        private Instant snapshotTime(RecoveryPoint.Member m, RecoveryPoint rp) throws IOException {
+        /** The snapshot's time, or null if it is missing or damaged at this site (then the point restores nothing of it). */
+        private Instant snapshotTime(RecoveryPoint.Member m) throws IOException {
             try {
                 return repo.loadSnapshot(m.snapshot()).time();
             } catch (IntegrityException e) {
-                return rp.time(); // pruned or damaged: the point's own time is the best bound left
+                return null;
             }
         }
 
@@ -191,6 +200,12 @@ public final class PlanStatus {
                     } else {
                         try (BlobStore target = sites.store(site, domain, false, false)) {
                             lag = Replicator.lag(source, target).total();
+                        } catch (IOException e) {
+                            // a replica of another repository (a primary started afresh): all of it is missing
+                            lag = Replicator.Counts.ZERO;
+                            for (io.lifeboat.core.storage.BlobInfo b : source.list("")) {
+                                lag = lag.plus(new Replicator.Counts(1, b.size()));
+                            }
                         }
                     }
                 }

@@ -40,6 +40,8 @@ import java.util.TreeMap;
  * audited, never written.
  */
 public final class Protector {
+    /** The tag naming the residency domain a snapshot was written for. */
+    public static final String DOMAIN_TAG = "lifeboat.plan.domain";
     /** The name of the recovery points protect records. */
     public static final String RECOVERY_POINT = "protect";
 
@@ -87,27 +89,40 @@ public final class Protector {
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, List<AssetSpec>> byDomain = new TreeMap<>();
         for (AssetSpec a : plan.assets()) {
-            if (!only.isEmpty() && !only.contains(a.name())) {
-                continue;
-            }
+            boolean chosen = only.isEmpty() || only.contains(a.name());
             if (!a.policy().allows(primary.jurisdiction())) {
-                String why = "residency " + a.policy().residency() + " excludes the primary site " + primary.name()
-                        + " (jurisdiction " + primary.jurisdiction() + "): not backed up anywhere";
-                outcomes.add(new Outcome(a.name(), a.policy().domain(), Action.REFUSED, null, 0, why));
-                audit.record("residency-refused", details("asset", a.name(), "site", primary.name(), "jurisdiction",
-                        primary.jurisdiction(), "residency", a.policy().residency(), "operation", "protect"));
+                if (chosen) {
+                    String why = "residency " + a.policy().residency() + " excludes the primary site " + primary.name()
+                            + " (jurisdiction " + primary.jurisdiction() + "): not backed up anywhere";
+                    outcomes.add(new Outcome(a.name(), a.policy().domain(), Action.REFUSED, null, 0, why));
+                    audit.record("residency-refused", details("asset", a.name(), "site", primary.name(), "jurisdiction",
+                            primary.jurisdiction(), "residency", a.policy().residency(), "operation", "protect"));
+                }
                 continue;
             }
             byDomain.computeIfAbsent(a.policy().domain(), d -> new ArrayList<>()).add(a);
         }
         Map<String, RecoveryPoint> points = new TreeMap<>();
         for (Map.Entry<String, List<AssetSpec>> d : byDomain.entrySet()) {
+            List<AssetSpec> chosen = d.getValue().stream().filter(a -> only.isEmpty() || only.contains(a.name())).toList();
+            if (chosen.isEmpty()) {
+                continue;
+            }
+            String lost = lostPrimary(d.getKey());
+            if (lost != null) {
+                for (AssetSpec a : chosen) {
+                    outcomes.add(new Outcome(a.name(), d.getKey(), Action.FAILED, null, 0, lost));
+                }
+                audit.record("primary-missing", details("site", primary.name(), "domain", d.getKey(), "reason", lost));
+                continue;
+            }
             try (Repository repo = sites.openOrCreate(primary, d.getKey(), lockOf(d.getValue()))) {
                 raiseLock(repo, d.getValue());
-                for (AssetSpec a : d.getValue()) {
+                for (AssetSpec a : chosen) {
                     outcomes.add(protect(repo, a, force));
                 }
                 recordPlan(repo);
+                // Every asset of the domain, not only those protected now: a recovery point is the whole group.
                 RecoveryPoint rp = recordPoint(repo, d.getValue());
                 if (rp != null) {
                     points.put(d.getKey(), rp);
@@ -115,6 +130,34 @@ public final class Protector {
             }
         }
         return new Report(outcomes, points);
+    }
+
+    /**
+     * Why the primary's repository of a domain must not be made now, or null. It is missing
+     * but a secondary holds one: the primary was lost (or its URL is wrong, or a mount is
+     * missing). Making a new, empty repository there would start a second history that no
+     * replica accepts; the operator brings the replica's copy back first.
+     */
+    private String lostPrimary(String domain) throws IOException {
+        Site primary = plan.primary();
+        if (sites.exists(primary, domain)) {
+            return null;
+        }
+        for (Site s : plan.secondaries()) {
+            boolean there;
+            try {
+                there = io.lifeboat.dr.plan.Domains.allows(domain, s.jurisdiction()) && sites.exists(s, domain);
+            } catch (IOException e) {
+                there = false; // an unreachable secondary cannot tell; its replicate will refuse a foreign repository
+            }
+            if (there) {
+                return "the primary " + primary.name() + " has no repository for " + domain + " but " + s.name()
+                        + " holds a replica of one: the primary was lost or its location is wrong. Copy the replica's"
+                        + " objects back to " + SiteAccess.url(primary, domain) + " (they are the same repository)"
+                        + " rather than start a new history there";
+            }
+        }
+        return null;
     }
 
     private Outcome protect(Repository repo, AssetSpec a, boolean force) throws IOException {
@@ -164,7 +207,7 @@ public final class Protector {
             streamName = a.env();
         }
         BackupOptions o = new BackupOptions(stream == null ? paths : List.of(), stream, streamName, a.excludes(),
-                new TreeMap<>(Map.of("lifeboat.plan.domain", a.policy().domain())), a.name(), a.kind(), sites.hostname(),
+                new TreeMap<>(Map.of(DOMAIN_TAG, a.policy().domain())), a.name(), a.kind(), sites.hostname(),
                 sites.username(), null, threads, clock);
         try {
             return new BackupEngine(repo, o, new BackupListener() { }).run();
@@ -191,7 +234,7 @@ public final class Protector {
         if (a.policy().retention() == null) {
             return 0;
         }
-        Set<Id> registered = new ModelRegistry(repo, clock, who()).registeredSnapshots().keySet();
+        Set<Id> registered = new ModelRegistry(repo, clock, who()).protectedSnapshots().keySet();
         int forgotten = 0;
         for (Decision d : a.policy().retention().apply(Assets.of(repo).snapshots(a.name()), zone)) {
             if (d.keep() || registered.contains(d.snapshot().id()) || repo.lockedUntil(d.snapshot()) != null) {
@@ -221,13 +264,27 @@ public final class Protector {
         if (members.isEmpty()) {
             return null;
         }
-        return new RecoveryPoints(repo, clock, who()).create(RECOVERY_POINT, members, false);
+        RecoveryPoints points = new RecoveryPoints(repo, clock, who());
+        RecoveryPoint last = view.recoveryPoints().stream().filter(p -> p.name().equals(RECOVERY_POINT))
+                .reduce((a, b) -> b).orElse(null);
+        RecoveryPoint next = points.preview(RECOVERY_POINT, members);
+        if (last != null && last.members().equals(next.members()) && last.registry().equals(next.registry())) {
+            return last; // nothing changed since the last one: the catalog does not grow with every run
+        }
+        return points.create(RECOVERY_POINT, members, false);
     }
 
     /** Stores the plan's text as applied, so that 'plan drift' can show what changed since. */
     private void recordPlan(Repository repo) throws IOException {
-        if (plan.file() != null && java.nio.file.Files.isRegularFile(plan.file())) {
-            new ModelRegistry(repo, clock, who()).recordPlan(java.nio.file.Files.readString(plan.file()));
+        if (plan.file() == null || !java.nio.file.Files.isRegularFile(plan.file())) {
+            return;
+        }
+        String text = java.nio.file.Files.readString(plan.file());
+        ModelRegistry registry = new ModelRegistry(repo, clock, who());
+        var applied = registry.view().plans();
+        String digest = Id.sha256(text.getBytes(StandardCharsets.UTF_8)).hex();
+        if (applied.isEmpty() || !applied.get(applied.size() - 1).digest().equals(digest)) { // unchanged: nothing to add
+            registry.recordPlan(text);
         }
     }
 

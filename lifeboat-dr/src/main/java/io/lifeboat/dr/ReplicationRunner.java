@@ -26,9 +26,17 @@ public final class ReplicationRunner {
     private final AuditLog audit;
     private final Replicator.Options options;
 
-    /** One domain's replication to one site. */
+    /**
+     * One domain's replication to one site.
+     *
+     * @param undeleted tombstones removed at the site because their snapshot is live again at the primary
+     */
     public record Copy(String site, String domain, List<String> assets, Replicator.Result result, String refused,
-                       String failed) {}
+                       String failed, int undeleted) {
+        Copy(String site, String domain, List<String> assets, Replicator.Result result, String refused, String failed) {
+            this(site, domain, assets, result, refused, failed, 0);
+        }
+    }
 
     public ReplicationRunner(Plan plan, SiteAccess sites, AuditLog audit, Replicator.Options options) {
         this.plan = plan;
@@ -69,6 +77,59 @@ public final class ReplicationRunner {
         return out;
     }
 
+    /**
+     * Why the domain's repository at the primary must not go to {@code target} although the
+     * domain allows it, or null: it holds snapshots (live or forgotten: both are data) of an
+     * asset the plan now places elsewhere, or that were written for another domain. That
+     * happens when an asset's residency changed after it was protected; a replica is a byte
+     * copy of the whole repository, so one such snapshot holds the whole domain back.
+     */
+    private String misplaced(Site primary, String domain, Site target) throws IOException {
+        try (Repository src = sites.open(primary, domain)) {
+            for (io.lifeboat.core.Snapshot s : src.allSnapshots(e -> { })) {
+                String tagged = s.tags().get(Protector.DOMAIN_TAG);
+                AssetSpec spec = s.asset() == null ? null : plan.asset(s.asset()).orElse(null);
+                if (spec != null && !spec.policy().domain().equals(domain)) {
+                    return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " of "
+                            + s.asset() + ", whose residency is now " + spec.policy().residency() + " (domain "
+                            + spec.policy().domain() + "); forget and prune that asset's snapshots there first";
+                }
+                if (tagged != null && !tagged.equals(domain)) {
+                    return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " written for"
+                            + " domain " + tagged;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Removes the site's tombstones of snapshots that are live again at the primary
+     * ({@code undelete} or {@code model undelete} there). Copying only adds objects, so
+     * without this an undeleted snapshot would stay hidden at the replica, and a prune
+     * there after a failover would delete data that is live. This needs the key (a
+     * tombstone's snapshot is inside its sealed content), which is why it is here and not in
+     * the keyless {@link Replicator}; it only ever removes tombstones, so it only keeps data.
+     * A tombstone whose snapshot a prune removed at the primary stays: the replica keeps that
+     * snapshot forgotten.
+     */
+    private int mirrorUndeletes(Site primary, Site target, String domain) throws IOException {
+        try (Repository src = sites.open(primary, domain); Repository dst = sites.open(target, domain)) {
+            java.util.Set<io.lifeboat.core.Id> live = new java.util.HashSet<>();
+            src.snapshots().forEach(s -> live.add(s.id()));
+            java.util.Set<io.lifeboat.core.Id> kept = new java.util.HashSet<>();
+            src.tombstones(e -> { }).forEach(t -> kept.add(t.id()));
+            int removed = 0;
+            for (io.lifeboat.core.Tombstone t : dst.tombstones(e -> { })) {
+                if (!kept.contains(t.id()) && live.contains(t.snapshot())
+                        && dst.store().delete(Repository.DELETED + "/" + t.id().hex())) {
+                    removed++;
+                }
+            }
+            return removed;
+        }
+    }
+
     private Copy copy(Site target, String domain, List<AssetSpec> assets, Replicator.Listener listener) throws IOException {
         List<String> names = assets.stream().map(AssetSpec::name).toList();
         if (!Domains.allows(domain, target.jurisdiction())) {
@@ -83,13 +144,21 @@ public final class ReplicationRunner {
             return new Copy(target.name(), domain, names, null, null,
                     "the primary has no repository for " + domain + " yet: run 'lifeboat protect' first");
         }
+        String misplaced = misplaced(primary, domain, target);
+        if (misplaced != null) {
+            audit.record("residency-refused", Protector.details("site", target.name(), "jurisdiction",
+                    target.jurisdiction(), "domain", domain, "operation", "replicate", "reason", misplaced));
+            return new Copy(target.name(), domain, names, null, misplaced + ": nothing of " + domain
+                    + " is replicated to " + target.name(), null);
+        }
         try (BlobStore source = sites.store(primary, domain, false, false)) {
             boolean locks = Repository.readConfig(source).retentionLock() != null;
             try (BlobStore destination = sites.store(target, domain, true, locks)) {
                 Replicator.Result r = new Replicator(source, destination, options, listener).run();
+                int undeleted = options.dryRun() ? 0 : mirrorUndeletes(primary, target, domain);
                 audit.record("replicate", Protector.details("site", target.name(), "domain", domain, "assets", names,
-                        "objects", r.totalCopied().objects(), "bytes", r.totalCopied().bytes()));
-                return new Copy(target.name(), domain, names, r, null, null);
+                        "objects", r.totalCopied().objects(), "bytes", r.totalCopied().bytes(), "undeleted", undeleted));
+                return new Copy(target.name(), domain, names, r, null, null, undeleted);
             }
         } catch (IOException e) {
             audit.record("replicate-failed", Protector.details("site", target.name(), "domain", domain, "reason",

@@ -237,9 +237,10 @@ class ProtectReplicateTest {
                     null, null, List.of(), new java.util.TreeMap<>(), null, null, "host", "ml", null, 2, clock),
                     new io.lifeboat.core.BackupListener() { });
         }
-        clock.advance(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(40)); // the model has not changed since: its recovery point is still fresh
         Protector.Report r = protect();
         assertThat(r.outcomes()).anySatisfy(o -> assertThat(o.action()).isEqualTo(Protector.Action.REGISTRY));
+        assertThat(row(status(), "fraud-model", "eu-west").breached()).isFalse();
         assertThat(r.recoveryPoints().get("global").members()).anySatisfy(m -> {
             assertThat(m.model()).isEqualTo("fraud");
             assertThat(m.version()).isEqualTo(1);
@@ -283,6 +284,128 @@ class ProtectReplicateTest {
         assertThat(row(rows, "training-data", "eu-west").breached()).isFalse();
         assertThat(row(rows, "serving-config", "eu-north").breached()).isTrue();
         assertThat(row(rows, "serving-config", "us-east").breached()).isFalse();
+    }
+
+    @Test
+    void snapshotsOfAnAssetWhoseResidencyNarrowedHoldItsOldDomainBack() throws Exception {
+        AssetSpec pii = new AssetSpec("pii", "dataset", List.of(data.toString()), List.of(), null, null, null, null,
+                policy(List.of(), List.of()), 1);
+        AssetSpec open = new AssetSpec("serving-config", "config", List.of(config.toString()), List.of(), null, null, null,
+                null, policy(List.of(), List.of("us-east")), 1);
+        plan = new Plan(1, plan.sites(), List.of(pii, open), plan.file());
+        protect(); // pii, allowed anywhere then, lands in global
+        plan = new Plan(1, plan.sites(), List.of(new AssetSpec("pii", "dataset", List.of(data.toString()), List.of(), null,
+                null, null, null, policy(List.of("eu"), List.of()), 1), open), plan.file());
+        List<ReplicationRunner.Copy> copies = replicate("us-east");
+        assertThat(copies).singleElement().satisfies(c -> {
+            assertThat(c.result()).isNull();
+            assertThat(c.refused()).contains("holds snapshot").contains("of pii, whose residency is now [eu]");
+        });
+        assertThat(tmp.resolve("sites/us-east/global")).doesNotExist();
+        assertThat(auditLines()).anySatisfy(j -> assertThat(j.get("event").asText()).isEqualTo("residency-refused"));
+    }
+
+    @Test
+    void anUndeleteAtThePrimaryReachesTheReplicas() throws Exception {
+        protect();
+        replicate(null);
+        Snapshot s;
+        try (Repository eu = sites.open(plan.primary(), "eu")) {
+            s = io.lifeboat.catalog.Assets.of(eu).latest("training-data");
+            eu.forget(s, clock.instant(), "host", "ops", "mistake");
+        }
+        replicate(null);
+        Site north = plan.site("eu-north").orElseThrow();
+        try (Repository replica = sites.open(north, "eu")) {
+            assertThat(replica.snapshots()).extracting(Snapshot::id).doesNotContain(s.id());
+        }
+        try (Repository eu = sites.open(plan.primary(), "eu")) {
+            eu.undelete(s.id());
+        }
+        List<ReplicationRunner.Copy> copies = replicate("eu-north");
+        assertThat(copies).anySatisfy(c -> assertThat(c.undeleted()).isEqualTo(1));
+        try (Repository replica = sites.open(north, "eu")) {
+            assertThat(replica.snapshots()).extracting(Snapshot::id).contains(s.id());
+        }
+    }
+
+    @Test
+    void protectDoesNotStartANewHistoryWhereTheLostPrimaryWas() throws Exception {
+        protect();
+        replicate(null);
+        deleteTree(tmp.resolve("sites/eu-west"));
+        Protector.Report r = protect();
+        assertThat(r.failed()).isTrue();
+        assertThat(r.outcomes()).allSatisfy(o -> {
+            assertThat(o.action()).isEqualTo(Protector.Action.FAILED);
+            assertThat(o.message()).contains("was lost");
+        });
+        assertThat(tmp.resolve("sites/eu-west/eu")).doesNotExist();
+        assertThat(status()).anySatisfy(row -> assertThat(row.note()).startsWith("no repository for eu at eu-west"));
+    }
+
+    @Test
+    void retentionKeepsTheDatasetALiveModelVersionWasTrainedOn() throws Exception {
+        AssetSpec train = new AssetSpec("training-data", "dataset", List.of(data.toString()), List.of(), null, null, null,
+                null, new Policy(new Schedule.Interval(Duration.ofMinutes(15)), Duration.ofMinutes(30),
+                Duration.ofMinutes(15), RetentionPolicy.builder().keepLast(1).build(), null, List.of(), List.of()), 1);
+        plan = new Plan(1, plan.sites(), List.of(train), plan.file());
+        protect();
+        Path weights = Files.createDirectories(tmp.resolve("model"));
+        Files.writeString(weights.resolve("w.bin"), "v1");
+        Snapshot trainedOn;
+        try (Repository global = sites.open(plan.primary(), "global")) {
+            trainedOn = io.lifeboat.catalog.Assets.of(global).latest("training-data");
+            new io.lifeboat.catalog.ModelRegistry(global, clock, "ml@host").register(
+                    new io.lifeboat.catalog.ModelRegistry.Registration("fraud", new java.util.TreeMap<>(),
+                            new java.util.TreeMap<>(), "training-data@latest", null, null),
+                    new io.lifeboat.core.BackupOptions(List.of(weights), null, null, List.of(), new java.util.TreeMap<>(),
+                            null, null, "host", "ml", null, 2, clock), new io.lifeboat.core.BackupListener() { });
+        }
+        for (int i = 0; i < 2; i++) {
+            clock.advance(Duration.ofMinutes(16));
+            Files.writeString(data.resolve("more-" + i + ".jsonl"), "{}\n");
+            protect();
+        }
+        try (Repository global = sites.open(plan.primary(), "global")) {
+            assertThat(io.lifeboat.catalog.Assets.of(global).snapshots("training-data")).extracting(Snapshot::id)
+                    .contains(trainedOn.id()).hasSize(2); // the newest, and the lineage
+        }
+    }
+
+    @Test
+    void protectingOneAssetStillRecordsTheWholeGroup() throws Exception {
+        protect();
+        clock.advance(Duration.ofMinutes(20));
+        Protector.Report r = new Protector(plan, sites, audit, clock, ZoneOffset.UTC, Map.of("DB_PASSWORD", SECRET), 2)
+                .run(false, Set.of("db-password"));
+        assertThat(r.outcomes()).singleElement().satisfies(o -> assertThat(o.asset()).isEqualTo("db-password"));
+        assertThat(r.recoveryPoints().get("eu").members()).extracting(RecoveryPoint.Member::asset)
+                .containsExactlyInAnyOrder("training-data", "db-password");
+        RecoveryPoint withTraining = protect().recoveryPoints().get("eu"); // training-data was due: a new point
+        assertThat(withTraining.id()).isNotEqualTo(r.recoveryPoints().get("eu").id());
+        clock.advance(Duration.ofMinutes(1));
+        RecoveryPoint again = protect().recoveryPoints().get("eu"); // nothing due, nothing changed: no new point
+        assertThat(again.id()).isEqualTo(withTraining.id());
+    }
+
+    @Test
+    void theDiffOfAPlanShowsWhereLinesChanged() {
+        assertThat(PlanDrift.diff(List.of("a: 1", "rpo: 30m", "b: 2"), List.of("a: 1", "rpo: 45m", "b: 2")))
+                .containsExactly("- rpo: 30m", "+ rpo: 45m");
+        // Two values swapped: every line is still there, so a comparison of sets would show nothing.
+        assertThat(PlanDrift.diff(List.of("a: 1", "rpo: 30m", "b: 2", "rpo: 45m"), List.of("a: 1", "rpo: 45m", "b: 2",
+                "rpo: 30m"))).hasSize(4).contains("- rpo: 30m", "+ rpo: 30m");
+        assertThat(PlanDrift.diff(List.of("x", "y"), List.of("x", "y"))).isEmpty();
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                p.toFile().setWritable(true);
+                Files.delete(p);
+            }
+        }
     }
 
     private static Set<String> objectNames(Path root) throws Exception {
