@@ -84,20 +84,18 @@ public final class ReplicationRunner {
      * happens when an asset's residency changed after it was protected; a replica is a byte
      * copy of the whole repository, so one such snapshot holds the whole domain back.
      */
-    private String misplaced(Site primary, String domain, Site target) throws IOException {
-        try (Repository src = sites.open(primary, domain)) {
-            for (io.lifeboat.core.Snapshot s : src.allSnapshots(e -> { })) {
-                String tagged = s.tags().get(Protector.DOMAIN_TAG);
-                AssetSpec spec = s.asset() == null ? null : plan.asset(s.asset()).orElse(null);
-                if (spec != null && !spec.policy().domain().equals(domain)) {
-                    return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " of "
-                            + s.asset() + ", whose residency is now " + spec.policy().residency() + " (domain "
-                            + spec.policy().domain() + "); forget and prune that asset's snapshots there first";
-                }
-                if (tagged != null && !tagged.equals(domain)) {
-                    return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " written for"
-                            + " domain " + tagged;
-                }
+    private String misplaced(Repository src, Site primary, String domain) throws IOException {
+        for (io.lifeboat.core.Snapshot s : src.allSnapshots(e -> { })) {
+            String tagged = s.tags().get(Protector.DOMAIN_TAG);
+            AssetSpec spec = s.asset() == null ? null : plan.asset(s.asset()).orElse(null);
+            if (spec != null && !spec.policy().domain().equals(domain)) {
+                return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " of " + s.asset()
+                        + ", whose residency is now " + spec.policy().residency() + " (domain " + spec.policy().domain()
+                        + "); forget and prune that asset's snapshots there first";
+            }
+            if (tagged != null && !tagged.equals(domain)) {
+                return domain + " at " + primary.name() + " holds snapshot " + s.id().shortHex() + " written for domain "
+                        + tagged;
             }
         }
         return null;
@@ -113,8 +111,8 @@ public final class ReplicationRunner {
      * A tombstone whose snapshot a prune removed at the primary stays: the replica keeps that
      * snapshot forgotten.
      */
-    private int mirrorUndeletes(Site primary, Site target, String domain) throws IOException {
-        try (Repository src = sites.open(primary, domain); Repository dst = sites.open(target, domain)) {
+    private int mirrorUndeletes(Repository src, Site target, String domain) throws IOException {
+        try (Repository dst = sites.open(target, domain)) {
             java.util.Set<io.lifeboat.core.Id> live = new java.util.HashSet<>();
             src.snapshots().forEach(s -> live.add(s.id()));
             java.util.Set<io.lifeboat.core.Id> kept = new java.util.HashSet<>();
@@ -144,18 +142,19 @@ public final class ReplicationRunner {
             return new Copy(target.name(), domain, names, null, null,
                     "the primary has no repository for " + domain + " yet: run 'lifeboat protect' first");
         }
-        String misplaced = misplaced(primary, domain, target);
-        if (misplaced != null) {
-            audit.record("residency-refused", Protector.details("site", target.name(), "jurisdiction",
-                    target.jurisdiction(), "domain", domain, "operation", "replicate", "reason", misplaced));
-            return new Copy(target.name(), domain, names, null, misplaced + ": nothing of " + domain
-                    + " is replicated to " + target.name(), null);
-        }
-        try (BlobStore source = sites.store(primary, domain, false, false)) {
-            boolean locks = Repository.readConfig(source).retentionLock() != null;
+        try (Repository src = sites.open(primary, domain)) { // opened once: each open derives a key (Argon2)
+            String misplaced = misplaced(src, primary, domain);
+            if (misplaced != null) {
+                audit.record("residency-refused", Protector.details("site", target.name(), "jurisdiction",
+                        target.jurisdiction(), "domain", domain, "operation", "replicate", "reason", misplaced));
+                return new Copy(target.name(), domain, names, null, misplaced + ": nothing of " + domain
+                        + " is replicated to " + target.name(), null);
+            }
+            BlobStore source = src.store();
+            boolean locks = src.config().retentionLock() != null;
             try (BlobStore destination = sites.store(target, domain, true, locks)) {
                 Replicator.Result r = new Replicator(source, destination, options, listener).run();
-                int undeleted = options.dryRun() ? 0 : mirrorUndeletes(primary, target, domain);
+                int undeleted = options.dryRun() ? 0 : mirrorUndeletes(src, target, domain);
                 audit.record("replicate", Protector.details("site", target.name(), "domain", domain, "assets", names,
                         "objects", r.totalCopied().objects(), "bytes", r.totalCopied().bytes(), "undeleted", undeleted));
                 return new Copy(target.name(), domain, names, r, null, null, undeleted);
