@@ -48,7 +48,7 @@ abstract class PlanCommandSupport extends RepoCommand {
             trail.record("plan-refused", java.util.Map.of("plan", file.toString(), "command", spec.name(),
                     "errors", r.errors().stream().map(Object::toString).toList()));
         }
-        return PlanFiles.load(ctx, file);
+        return PlanFiles.load(ctx, file, r);
     }
 
     @picocli.CommandLine.Spec

@@ -33,7 +33,11 @@ final class PlanFiles {
      * is refused (exit 2) after they are printed there too.
      */
     static Plan load(Context ctx, Path file) throws IOException {
-        PlanReader.Result result = read(file);
+        return load(ctx, file, read(file));
+    }
+
+    /** Like {@link #load(Context, Path)}, for a plan already read. */
+    static Plan load(Context ctx, Path file, PlanReader.Result result) {
         result.problems().forEach(p -> ctx.err().println(p));
         if (result.hasErrors()) {
             long n = result.errors().size();

@@ -187,7 +187,7 @@ public final class Protector {
     }
 
     private Snapshot backup(Repository repo, AssetSpec a) throws IOException {
-        List<Path> paths = a.paths().stream().map(this::resolve).toList();
+        List<Path> paths = a.paths().stream().map(Path::of).toList(); // the plan reader made them absolute
         InputStream stream = null;
         String streamName = null;
         Process process = null;
@@ -221,15 +221,7 @@ public final class Protector {
         }
     }
 
-    private Path resolve(String path) {
-        Path p = Path.of(path);
-        if (p.isAbsolute() || plan.file() == null) {
-            return p;
-        }
-        return plan.file().toAbsolutePath().getParent().resolve(p);
-    }
-
-    /** Forgets what the asset's retention does not keep: never locked snapshots, never registered model versions. */
+    /** Forgets what the asset's retention does not keep: never locked snapshots, nothing the model registry keeps. */
     private int applyRetention(Repository repo, AssetSpec a) throws IOException {
         if (a.policy().retention() == null) {
             return 0;
@@ -271,7 +263,7 @@ public final class Protector {
         if (last != null && last.members().equals(next.members()) && last.registry().equals(next.registry())) {
             return last; // nothing changed since the last one: the catalog does not grow with every run
         }
-        return points.create(RECOVERY_POINT, members, false);
+        return points.create(RECOVERY_POINT, next.members());
     }
 
     /** Stores the plan's text as applied, so that 'plan drift' can show what changed since. */

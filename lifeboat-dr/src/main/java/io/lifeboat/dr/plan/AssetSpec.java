@@ -8,6 +8,7 @@ import java.util.List;
  * {@code streamName}), {@code env} (a secret read from an environment variable) or
  * {@code model} (a registered model, protected through the registry).
  *
+ * @param paths absolute paths ({@link PlanReader} resolves relative ones against the plan's directory)
  * @param kind one of {@code dataset, model, checkpoint, config, secret, environment}
  * @param line the line of the plan file where it is defined (1-based), 0 if unknown
  */
