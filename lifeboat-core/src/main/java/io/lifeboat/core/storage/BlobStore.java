@@ -97,6 +97,22 @@ public interface BlobStore extends Closeable {
     byte[] get(String name, long offset, int length) throws IOException;
 
     /**
+     * Reads {@code length} bytes starting at {@code offset} into {@code into[0, length)}: the
+     * same as {@link #get(String, long, int)}, into an array the caller reuses. A store that
+     * can read straight into it (the local one) spares a fresh array per read, which the
+     * JVM zeroes and the kernel faults in before the data even arrives.
+     *
+     * @throws NoSuchBlobException if there is no blob of that name
+     * @throws java.io.EOFException if the range runs past the end of the blob
+     */
+    default void read(String name, long offset, byte[] into, int length) throws IOException {
+        if (length > into.length) {
+            throw new IllegalArgumentException("reading " + length + " bytes into an array of " + into.length);
+        }
+        System.arraycopy(get(name, offset, length), 0, into, 0, length);
+    }
+
+    /**
      * Lists the blobs whose names start with {@code prefix} (which may be empty), in no
      * particular order. Blobs being written and not yet complete are never listed.
      */

@@ -177,6 +177,22 @@ public abstract class BlobStoreContractTest {
         assertThatThrownBy(() -> store.get("r", 0, Integer.MAX_VALUE)).isInstanceOf(EOFException.class);
     }
 
+    @Test
+    void rangesAreReadIntoAReusedArray() throws Exception {
+        store.putIfAbsent("r", bytes("0123456789"));
+        byte[] into = bytes("abcdefgh");
+
+        store.read("r", 3, into, 4);
+        assertThat(new String(into, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("3456efgh");
+        store.read("r", 6, into, 4);
+        assertThat(new String(into, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("6789efgh");
+
+        assertThatThrownBy(() -> store.read("r", 8, into, 4)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> store.read("r", 0, into, 9)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.read("absent", 0, into, 1)).isInstanceOf(NoSuchBlobException.class);
+        assertThat(new String(into, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("6789efgh");
+    }
+
     // ---- listing
 
     @Test

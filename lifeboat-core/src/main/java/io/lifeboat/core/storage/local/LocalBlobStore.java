@@ -292,16 +292,37 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public byte[] get(String name, long offset, int length) throws IOException {
+        try (FileChannel channel = openRange(name, offset, length)) {
+            return readFully(channel, offset, length, name);
+        }
+    }
+
+    @Override
+    public void read(String name, long offset, byte[] into, int length) throws IOException {
+        if (length > into.length) {
+            throw new IllegalArgumentException("reading " + length + " bytes into an array of " + into.length);
+        }
+        try (FileChannel channel = openRange(name, offset, length)) {
+            FileIo.readFully(channel, offset, into, 0, length, "blob " + name);
+        }
+    }
+
+    /** Opens a blob to read {@code [offset, offset+length)}, which must lie within it. */
+    private FileChannel openRange(String name, long offset, int length) throws IOException {
         Path file = file(name);
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative offset " + offset + " or length " + length + " reading " + name);
         }
-        try (FileChannel channel = openBlob(file, name)) {
+        FileChannel channel = openBlob(file, name);
+        try {
             long size = channel.size();
             if (offset > size - length) {
                 throw new EOFException("blob " + name + " has " + size + " bytes; cannot read " + length + " at " + offset);
             }
-            return readFully(channel, offset, length, name);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 

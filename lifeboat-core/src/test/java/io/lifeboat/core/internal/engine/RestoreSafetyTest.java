@@ -196,6 +196,45 @@ class RestoreSafetyTest {
         }
     }
 
+    /**
+     * A file whose hidden partial cannot be created (a non-empty directory holds its name)
+     * is a conflict, found by the write that would create it: nothing of it is written,
+     * the directory is left alone, and every other file is restored with its metadata.
+     */
+    @Test
+    void aFileThatCannotBeCreatedIsAConflictAndTheOthersAreRestored() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("blocked"), "blocked\n");
+        Files.writeString(src.resolve("empty"), "");
+        Path ok = Files.writeString(src.resolve("ok"), "ok\n");
+        Files.setAttribute(ok, "unix:mode", 0640);
+        Path target = tmp.resolve("target");
+        Path out = TestRepos.restored(target, src);
+        RestoreResult r;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            Snapshot s = TestRepos.backup(repo, src);
+            Path squatter = Files.createDirectories(out.resolve("." + "blocked" + RestoreEngine.PARTIAL_SUFFIX));
+            Files.writeString(squatter.resolve("keep"), "someone's work\n");
+            r = TestRepos.restore(repo, s, target);
+        }
+        assertThat(r.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo(out.resolve("blocked").toString());
+            assertThat(c.reason()).startsWith("cannot restore here");
+        });
+        assertThat(r.damaged()).isEmpty();
+        assertThat(r.files()).isEqualTo(3);
+        assertThat(r.filesRestored()).isEqualTo(2);
+        assertThat(out.resolve("blocked")).doesNotExist();
+        assertThat(out.resolve("." + "blocked" + RestoreEngine.PARTIAL_SUFFIX + "/keep")).hasContent("someone's work");
+        assertThat(out.resolve("ok")).hasContent("ok");
+        assertThat(Files.getAttribute(out.resolve("ok"), "unix:mode")).isEqualTo(0100640);
+        assertThat(out.resolve("empty")).isEmptyFile();
+        try (var entries = Files.list(out)) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("empty", "ok", "." + "blocked" + RestoreEngine.PARTIAL_SUFFIX);
+        }
+    }
+
     @Test
     void typeConflictsAreResolvedAndANonEmptyDirectoryInTheWayIsReportedAndLeftAlone() throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
