@@ -1,7 +1,9 @@
 package io.lifeboat.core.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 
@@ -87,6 +89,19 @@ public interface BlobStore extends Closeable {
      * @throws NoSuchBlobException if there is no blob of that name
      */
     byte[] get(String name) throws IOException;
+
+    /**
+     * Opens a whole blob to be read front to back, for readers that work on each part as
+     * it arrives (a {@code check} hashes and verifies a pack while its bytes are still in
+     * the processor's cache) rather than on the whole at once. The stream ends where the
+     * blob does; the caller closes it. The default reads the blob with {@link #get(String)}
+     * and serves it from memory.
+     *
+     * @throws NoSuchBlobException if there is no blob of that name
+     */
+    default InputStream openStream(String name) throws IOException {
+        return new ByteArrayInputStream(get(name));
+    }
 
     /**
      * Reads {@code length} bytes starting at {@code offset}.

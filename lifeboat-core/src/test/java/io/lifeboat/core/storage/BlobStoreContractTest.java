@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,6 +134,7 @@ public abstract class BlobStoreContractTest {
         for (String missing : List.of("absent", "data/00/absent", "data/01/x", "data/00/present/x")) {
             assertMissing(missing, s -> s.get(missing));
             assertMissing(missing, s -> s.get(missing, 0, 0));
+            assertMissing(missing, s -> s.openStream(missing).close());
             assertMissing(missing, s -> s.stat(missing));
         }
     }
@@ -191,6 +194,34 @@ public abstract class BlobStoreContractTest {
         assertThatThrownBy(() -> store.read("r", 0, into, 9)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.read("absent", 0, into, 1)).isInstanceOf(NoSuchBlobException.class);
         assertThat(new String(into, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("6789efgh");
+    }
+
+    // ---- streams
+
+    @Test
+    void aStreamReadsTheWholeBlobFrontToBack() throws Exception {
+        byte[] data = new byte[(3 << 20) + 12345];
+        new Random(11).nextBytes(data);
+        store.putIfAbsent("data/st/stream", data);
+
+        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        try (InputStream in = store.openStream("data/st/stream")) {
+            byte[] part = new byte[100_000];
+            for (int n; (n = in.read(part, 0, part.length)) >= 0; ) {
+                read.write(part, 0, n);
+            }
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(read.toByteArray()).isEqualTo(data);
+    }
+
+    @Test
+    void aStreamOfAnEmptyBlobEndsAtOnce() throws Exception {
+        store.putIfAbsent("empty", new byte[0]);
+
+        try (InputStream in = store.openStream("empty")) {
+            assertThat(in.read(new byte[8], 0, 8)).isEqualTo(-1);
+        }
     }
 
     // ---- listing

@@ -14,11 +14,15 @@ import io.lifeboat.core.internal.format.PackEntry;
 import io.lifeboat.core.internal.format.Packs;
 import io.lifeboat.core.internal.format.Tree;
 import io.lifeboat.core.internal.io.Buf;
+import io.lifeboat.core.internal.io.FileIo;
 import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -293,27 +297,81 @@ public final class CheckEngine {
     private void readPack(Id pack, long size, List<PackEntry> indexedEntries) throws IOException {
         int room = budget.take(size);
         try {
-            readPack(pack, indexedEntries);
+            verifyPack(pack, size, indexedEntries);
         } finally {
             budget.give(room);
         }
     }
 
-    private void readPack(Id pack, List<PackEntry> indexedEntries) throws IOException {
+    /** Each pack reader's buffer for the pack it reads, reused from pack to pack. */
+    private final ThreadLocal<Buf> packBuf = ThreadLocal.withInitial(Buf::new);
+    /** Pack buffers grown past this (for a rare huge pack) are dropped after use. */
+    private static final int RETAINED_PACK_BUFFER = 64 * 1024 * 1024;
+    /** The largest pack that can be read (the largest Java array). */
+    private static final int MAX_PACK = Integer.MAX_VALUE - 16;
+
+    /**
+     * Reads a pack front to back in slices of {@link FileIo#SLICE} bytes into the reader's
+     * buffer, hashing each slice as it arrives and verifying each indexed blob as soon as
+     * its last byte has: while the bytes are still in the processor's cache, where a pack
+     * read whole first came back from memory to be hashed and again to be opened. The
+     * header, at the pack's end, is checked last; the findings are then reported as if it
+     * had been read first: the pack's hash, its header, then each indexed blob in index
+     * order, a blob that a readable header does not list as such rather than with what its
+     * verification found.
+     */
+    private void verifyPack(Id pack, long listedSize, List<PackEntry> entries) throws IOException {
         String name = Packs.name(pack);
-        byte[] bytes;
-        try {
-            bytes = repo.store().get(name);
-        } catch (NoSuchBlobException e) {
-            return; // reported as missing already
+        // The entries in the order their last byte arrives, and what verifying each found.
+        List<Integer> byEnd = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            byEnd.add(i);
         }
-        if (!Id.sha256(bytes).equals(pack)) {
+        byEnd.sort(Comparator.comparingLong(i -> entries.get(i).end()));
+        String[] found = new String[entries.size()];
+        int next = 0;
+        MessageDigest sha = Id.sha256();
+        Buf buf = packBuf.get();
+        try (InputStream in = repo.store().openStream(name)) {
+            // Room for a byte more than listed, so that the end is found without growing.
+            byte[] bytes = buf.ensure((int) Math.min(MAX_PACK, listedSize + 1));
+            int size = 0;
+            while (true) {
+                if (size == bytes.length) {
+                    if (size == MAX_PACK) {
+                        throw new IOException(name + " is too large to check (over " + MAX_PACK + " bytes)");
+                    }
+                    buf.length(size);
+                    bytes = buf.grow(size + 1);
+                }
+                int n = in.read(bytes, size, Math.min(FileIo.SLICE, bytes.length - size));
+                if (n < 0) {
+                    break;
+                }
+                sha.update(bytes, size, n);
+                size += n;
+                for (; next < byEnd.size() && entries.get(byEnd.get(next)).end() <= size; next++) {
+                    int i = byEnd.get(next);
+                    found[i] = verifyBlob(entries.get(i), bytes);
+                }
+            }
+            report(pack, name, Id.of(sha.digest()), bytes, size, entries, found);
+        } catch (NoSuchBlobException e) {
+            // reported as missing already
+        } finally {
+            buf.trim(RETAINED_PACK_BUFFER);
+        }
+    }
+
+    /** Reports what {@link #verifyPack} found in the {@code size} bytes of a pack. */
+    private void report(Id pack, String name, Id hash, byte[] bytes, int size, List<PackEntry> entries, String[] found) {
+        if (!hash.equals(pack)) {
             // Which blobs suffer is found blob by blob below.
             errors.add(name + ": content does not match its name (damaged)");
         }
         List<PackEntry> header;
         try {
-            header = Packs.readHeader(pack, bytes, repo.envelope());
+            header = Packs.readHeader(pack, bytes, size, repo.envelope());
         } catch (IntegrityException e) {
             errors.add(e.getMessage());
             header = List.of();
@@ -322,31 +380,34 @@ public final class CheckEngine {
         for (PackEntry e : header) {
             inHeader.add(e.id().hex() + "@" + e.offset() + "+" + e.length());
         }
-        for (PackEntry e : indexedEntries) {
+        for (int i = 0; i < entries.size(); i++) {
+            PackEntry e = entries.get(i);
+            String error;
             if (!header.isEmpty() && !inHeader.contains(e.id().hex() + "@" + e.offset() + "+" + e.length())) {
-                badBlobs.add(e.id());
-                errors.add(name + ": blob " + e.id().shortHex() + " is in the index but not in the pack's header");
-                continue;
+                error = name + ": blob " + e.id().shortHex() + " is in the index but not in the pack's header";
+            } else if (e.end() > size) {
+                error = name + ": blob " + e.id().shortHex() + " runs past the end of the pack (truncated)";
+            } else {
+                error = found[i];
             }
-            verifyBlob(e, bytes, name);
+            if (error != null) {
+                badBlobs.add(e.id());
+                errors.add(error);
+            }
         }
     }
 
     /** Each pack reader's buffer for the blob it verifies, reused from blob to blob. */
     private final ThreadLocal<Buf> plain = ThreadLocal.withInitial(Buf::new);
 
-    private void verifyBlob(PackEntry e, byte[] bytes, String name) {
-        if (e.end() > bytes.length) {
-            badBlobs.add(e.id());
-            errors.add(name + ": blob " + e.id().shortHex() + " runs past the end of the pack (truncated)");
-            return;
-        }
+    /** Opens, decodes and hashes one blob of a pack held in {@code bytes}; returns what is wrong with it, or null. */
+    private String verifyBlob(PackEntry e, byte[] bytes) {
         Buf plain = this.plain.get();
         try {
             repo.openBlob(e, bytes, (int) e.offset(), e.length(), plain);
+            return null;
         } catch (IntegrityException ex) {
-            badBlobs.add(e.id());
-            errors.add(ex.getMessage());
+            return ex.getMessage();
         } finally {
             plain.trim(4 * 1024 * 1024);
         }

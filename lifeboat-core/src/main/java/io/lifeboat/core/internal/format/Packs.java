@@ -114,11 +114,16 @@ public final class Packs {
      * @throws IntegrityException if the pack is malformed or fails authentication
      */
     public static List<PackEntry> readHeader(Id pack, byte[] bytes, Envelope envelope) throws IntegrityException {
+        return readHeader(pack, bytes, bytes.length, envelope);
+    }
+
+    /** Like {@link #readHeader(Id, byte[], Envelope)}, of a pack held in {@code bytes[0, size)}. */
+    public static List<PackEntry> readHeader(Id pack, byte[] bytes, int size, Envelope envelope) throws IntegrityException {
         String name = name(pack);
         byte[] trailer = new byte[TRAILER];
-        System.arraycopy(bytes, Math.max(0, bytes.length - TRAILER), trailer, 0, Math.min(TRAILER, bytes.length));
-        int len = headerLength(name, trailer, bytes.length);
-        long headerOffset = bytes.length - TRAILER - len;
+        System.arraycopy(bytes, Math.max(0, size - TRAILER), trailer, 0, Math.min(TRAILER, size));
+        int len = headerLength(name, trailer, size);
+        long headerOffset = size - TRAILER - len;
         return openHeader(pack, envelope, bytes, (int) headerOffset, len);
     }
 

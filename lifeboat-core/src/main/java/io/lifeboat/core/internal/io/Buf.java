@@ -47,6 +47,17 @@ public final class Buf {
         return array;
     }
 
+    /**
+     * Makes the array at least {@code capacity} bytes long and returns it, keeping its
+     * first {@link #length()} bytes (for a buffer filled in parts).
+     */
+    public byte[] grow(int capacity) {
+        if (array.length < capacity) {
+            array = Arrays.copyOf(array, Math.max(capacity, Math.min(Integer.MAX_VALUE - 16, array.length + (array.length >> 1))));
+        }
+        return array;
+    }
+
     /** Drops an array grown past {@code max} bytes, so that one huge blob does not pin memory for good. */
     public void trim(int max) {
         if (array.length > max) {

@@ -8,6 +8,8 @@ import io.lifeboat.core.storage.NoSuchBlobException;
 import io.lifeboat.core.storage.ObjectLockedException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
@@ -288,6 +290,11 @@ public final class LocalBlobStore implements BlobStore {
             }
             return readFully(channel, 0, (int) size, name);
         }
+    }
+
+    @Override
+    public InputStream openStream(String name) throws IOException {
+        return Channels.newInputStream(openBlob(file(name), name));
     }
 
     @Override
