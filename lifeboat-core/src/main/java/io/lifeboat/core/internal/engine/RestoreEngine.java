@@ -61,10 +61,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * its final size (sparse) unless that write sets the size itself: on thousands of small
  * files, creating them all in phase 1 was a single-threaded pass of one to five seconds
  * before any data moved, and a file of one chunk now takes one open instead of two. A blob
- * whose copy is damaged or whose
- * pack is missing is read from another indexed copy if there is one; files that still lack
- * content are renamed to {@code NAME.lifeboat-damaged}; (3) set ownership (when root), modes
- * and times on what restore created, files first, then directories deepest first.
+ * whose copy is damaged or whose pack is missing is read from another indexed copy if
+ * there is one; files that still lack content are renamed to {@code NAME.lifeboat-damaged};
+ * (3) set ownership (when root), modes and times on what restore created, files first,
+ * then directories deepest first.
  *
  * <p>The files of a {@linkplain Snapshot#isSecret() secret} snapshot are restored
  * owner-only (group and other bits cleared, whatever mode they were backed up with): a
