@@ -19,6 +19,7 @@ import io.lifeboat.core.storage.BlobInfo;
 import io.lifeboat.core.storage.NoSuchBlobException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +29,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Verifies a repository: the index against the packs that exist, every snapshot's trees
@@ -49,16 +53,38 @@ public final class CheckEngine {
     private final Set<Id> badPacks = ConcurrentHashMap.newKeySet();
     private long trees;
     private long packsRead;
+    /**
+     * The buffers of the packs being verified, one set per pack verified at once: as many
+     * as there are cores (or reader threads, if fewer). Readers beyond that wait for one
+     * with their pack opened (for a remote store, fetched): verifying is work for a core,
+     * and more at once only time-slices them and holds more buffers.
+     */
+    private final BlockingQueue<Verifier> verifiers;
+    private final AtomicInteger verifying = new AtomicInteger();
+    private final AtomicInteger peakVerifying = new AtomicInteger();
 
     public CheckEngine(Repository repo, CheckOptions options) {
-        this(repo, options, new ByteBudget(ByteBudget.DEFAULT));
+        this(repo, options, new ByteBudget(ByteBudget.DEFAULT), Runtime.getRuntime().availableProcessors());
     }
 
-    /** With a budget for the bytes of packs held in memory at once, whatever the threads. */
-    CheckEngine(Repository repo, CheckOptions options, ByteBudget budget) {
+    /**
+     * With a budget for the bytes of packs held in memory at once, whatever the threads, and
+     * at most {@code cores} packs verified at once.
+     */
+    CheckEngine(Repository repo, CheckOptions options, ByteBudget budget, int cores) {
         this.repo = repo;
         this.options = options;
         this.budget = budget;
+        int n = Math.max(1, Math.min(options.threads(), cores));
+        this.verifiers = new ArrayBlockingQueue<>(n);
+        for (int i = 0; i < n; i++) {
+            verifiers.add(new Verifier());
+        }
+    }
+
+    /** The most packs verified at once (for tests of the limit). */
+    int peakVerifying() {
+        return peakVerifying.get();
     }
 
     /**
@@ -295,23 +321,55 @@ public final class CheckEngine {
     }
 
     private void readPack(Id pack, long size, List<PackEntry> indexedEntries) throws IOException {
+        String name = Packs.name(pack);
         int room = budget.take(size);
-        try {
-            verifyPack(pack, size, indexedEntries);
+        try (InputStream in = repo.store().openStream(name)) {
+            Verifier v = takeVerifier();
+            peakVerifying.accumulateAndGet(verifying.incrementAndGet(), Math::max);
+            try {
+                verifyPack(pack, name, in, size, indexedEntries, v);
+            } finally {
+                verifying.decrementAndGet();
+                v.trim();
+                verifiers.add(v);
+            }
+        } catch (NoSuchBlobException e) {
+            // reported as missing already
         } finally {
             budget.give(room);
         }
     }
 
-    /** Each pack reader's buffer for the pack it reads, reused from pack to pack. */
-    private final ThreadLocal<Buf> packBuf = ThreadLocal.withInitial(Buf::new);
-    /** Pack buffers grown past this (for a rare huge pack) are dropped after use. */
-    private static final int RETAINED_PACK_BUFFER = 64 * 1024 * 1024;
+    private Verifier takeVerifier() throws InterruptedIOException {
+        try {
+            return verifiers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to verify a pack");
+        }
+    }
+
+    /** The buffers one pack verification reuses: the pack's bytes, and each blob's plaintext. */
+    private static final class Verifier {
+        /** Pack buffers grown past this (for a rare huge pack) are dropped after use. */
+        private static final int RETAINED_PACK_BUFFER = 64 * 1024 * 1024;
+        /** Plaintext buffers grown past this (for a rare huge blob) are dropped after use. */
+        private static final int RETAINED_PLAIN_BUFFER = 4 * 1024 * 1024;
+
+        final Buf pack = new Buf();
+        final Buf plain = new Buf();
+
+        void trim() {
+            pack.trim(RETAINED_PACK_BUFFER);
+            plain.trim(RETAINED_PLAIN_BUFFER);
+        }
+    }
+
     /** The largest pack that can be read (the largest Java array). */
     private static final int MAX_PACK = Integer.MAX_VALUE - 16;
 
     /**
-     * Reads a pack front to back in slices of {@link FileIo#SLICE} bytes into the reader's
+     * Reads a pack front to back in slices of {@link FileIo#SLICE} bytes into the verifier's
      * buffer, hashing each slice as it arrives and verifying each indexed blob as soon as
      * its last byte has: while the bytes are still in the processor's cache, where a pack
      * read whole first came back from memory to be hashed and again to be opened. The
@@ -320,8 +378,8 @@ public final class CheckEngine {
      * order, a blob that a readable header does not list as such rather than with what its
      * verification found.
      */
-    private void verifyPack(Id pack, long listedSize, List<PackEntry> entries) throws IOException {
-        String name = Packs.name(pack);
+    private void verifyPack(Id pack, String name, InputStream in, long listedSize, List<PackEntry> entries, Verifier v)
+            throws IOException {
         // The entries in the order their last byte arrives, and what verifying each found.
         List<Integer> byEnd = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
@@ -331,36 +389,29 @@ public final class CheckEngine {
         String[] found = new String[entries.size()];
         int next = 0;
         MessageDigest sha = Id.sha256();
-        Buf buf = packBuf.get();
-        try (InputStream in = repo.store().openStream(name)) {
-            // Room for a byte more than listed, so that the end is found without growing.
-            byte[] bytes = buf.ensure((int) Math.min(MAX_PACK, listedSize + 1));
-            int size = 0;
-            while (true) {
-                if (size == bytes.length) {
-                    if (size == MAX_PACK) {
-                        throw new IOException(name + " is too large to check (over " + MAX_PACK + " bytes)");
-                    }
-                    buf.length(size);
-                    bytes = buf.grow(size + 1);
+        // Room for a byte more than listed, so that the end is found without growing.
+        byte[] bytes = v.pack.ensure((int) Math.min(MAX_PACK, listedSize + 1));
+        int size = 0;
+        while (true) {
+            if (size == bytes.length) {
+                if (size == MAX_PACK) {
+                    throw new IOException(name + " is too large to check (over " + MAX_PACK + " bytes)");
                 }
-                int n = in.read(bytes, size, Math.min(FileIo.SLICE, bytes.length - size));
-                if (n < 0) {
-                    break;
-                }
-                sha.update(bytes, size, n);
-                size += n;
-                for (; next < byEnd.size() && entries.get(byEnd.get(next)).end() <= size; next++) {
-                    int i = byEnd.get(next);
-                    found[i] = verifyBlob(entries.get(i), bytes);
-                }
+                v.pack.length(size);
+                bytes = v.pack.grow(size + 1);
             }
-            report(pack, name, Id.of(sha.digest()), bytes, size, entries, found);
-        } catch (NoSuchBlobException e) {
-            // reported as missing already
-        } finally {
-            buf.trim(RETAINED_PACK_BUFFER);
+            int n = in.read(bytes, size, Math.min(FileIo.SLICE, bytes.length - size));
+            if (n < 0) {
+                break;
+            }
+            sha.update(bytes, size, n);
+            size += n;
+            for (; next < byEnd.size() && entries.get(byEnd.get(next)).end() <= size; next++) {
+                int i = byEnd.get(next);
+                found[i] = verifyBlob(entries.get(i), bytes, v.plain);
+            }
         }
+        report(pack, name, Id.of(sha.digest()), bytes, size, entries, found);
     }
 
     /** Reports what {@link #verifyPack} found in the {@code size} bytes of a pack. */
@@ -397,19 +448,13 @@ public final class CheckEngine {
         }
     }
 
-    /** Each pack reader's buffer for the blob it verifies, reused from blob to blob. */
-    private final ThreadLocal<Buf> plain = ThreadLocal.withInitial(Buf::new);
-
     /** Opens, decodes and hashes one blob of a pack held in {@code bytes}; returns what is wrong with it, or null. */
-    private String verifyBlob(PackEntry e, byte[] bytes) {
-        Buf plain = this.plain.get();
+    private String verifyBlob(PackEntry e, byte[] bytes, Buf plain) {
         try {
             repo.openBlob(e, bytes, (int) e.offset(), e.length(), plain);
             return null;
         } catch (IntegrityException ex) {
             return ex.getMessage();
-        } finally {
-            plain.trim(4 * 1024 * 1024);
         }
     }
 

@@ -30,6 +30,26 @@ class ByteBudgetTest {
 
     @Test
     void checkWithManyThreadsAndATinyBudgetReadsEverythingCorrectly() throws Exception {
+        try (Repository repo = repoOfEightPacks()) {
+            CheckReport report = new CheckEngine(repo, new CheckOptions(true, 100, 64), new ByteBudget(64 * 1024), 64).run();
+            assertThat(report.errors()).isEmpty();
+            assertThat(report.packsRead()).isGreaterThanOrEqualTo(8);
+        }
+    }
+
+    /** Readers beyond the cores wait with their pack opened: no more packs are verified at once than there are cores. */
+    @Test
+    void checkVerifiesNoMorePacksAtOnceThanItHasCores() throws Exception {
+        try (Repository repo = repoOfEightPacks()) {
+            CheckEngine check = new CheckEngine(repo, new CheckOptions(true, 100, 8), new ByteBudget(64 << 20), 2);
+            CheckReport report = check.run();
+            assertThat(report.errors()).isEmpty();
+            assertThat(report.packsRead()).isGreaterThanOrEqualTo(8);
+            assertThat(check.peakVerifying()).isBetween(1, 2);
+        }
+    }
+
+    private Repository repoOfEightPacks() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Random random = new Random(5);
         for (int i = 0; i < 8; i++) {
@@ -39,12 +59,9 @@ class ByteBudgetTest {
         }
         Repository.InitOptions small = Repository.InitOptions.defaults("h", "u")
                 .withKdf(io.lifeboat.core.internal.crypto.KdfParams.TESTING).withPackSize(1 << 20);
-        try (Repository repo = Repository.init(io.lifeboat.core.storage.local.LocalBlobStore.create(tmp.resolve("repo")),
-                TestRepos.PASSPHRASE, small)) {
-            TestRepos.backup(repo, src);
-            CheckReport report = new CheckEngine(repo, new CheckOptions(true, 100, 64), new ByteBudget(64 * 1024)).run();
-            assertThat(report.errors()).isEmpty();
-            assertThat(report.packsRead()).isGreaterThanOrEqualTo(8);
-        }
+        Repository repo = Repository.init(io.lifeboat.core.storage.local.LocalBlobStore.create(tmp.resolve("repo")),
+                TestRepos.PASSPHRASE, small);
+        TestRepos.backup(repo, src);
+        return repo;
     }
 }
