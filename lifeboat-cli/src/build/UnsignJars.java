@@ -19,10 +19,10 @@ import java.util.jar.Manifest;
  * signature, and its manifest without the per-entry digests that only the signature used.
  *
  * <p>Why: the JVM verifies a signed jar on the class path as its classes load (the signature
- * block, then the SHA-256 of each class against a manifest that for BouncyCastle is 800 KB
- * of digests), and the launcher's ahead-of-time cache leaves out every class of a signed
- * jar. BouncyCastle (Argon2, in every command that opens a repository) and Conscrypt (AES-GCM)
- * are signed: {@code check --read-data} spent about 0.25 CPU seconds on it, a repository
+ * block, then the SHA-256 of each class against the manifest's digests), and the
+ * launcher's ahead-of-time cache leaves out every class of a signed jar. Conscrypt (AES-GCM,
+ * in every command that opens a repository) is signed, as BouncyCastle was when Argon2 came
+ * from it: {@code check --read-data} spent about 0.25 CPU seconds on the two, a repository
  * listing about 0.2 s of its 1.0 s. The signatures guard nothing here: whoever can change a
  * jar in the distribution can remove its signature too, and the JDK does not require
  * providers to be signed. The classes themselves are untouched.

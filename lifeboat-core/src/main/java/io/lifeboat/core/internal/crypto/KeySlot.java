@@ -22,8 +22,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * The {@link MasterKey} wrapped under a passphrase. A repository holds one slot per
@@ -273,19 +271,8 @@ public final class KeySlot {
 
     /** Argon2id of {@code passphrase}; zeroes {@code passphrase} before returning. */
     private static byte[] deriveKek(byte[] passphrase, byte[] salt, KdfParams params) {
-        Argon2Parameters argon2 = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withSalt(salt)
-                .withMemoryAsKB(params.memoryKiB())
-                .withIterations(params.iterations())
-                .withParallelism(params.parallelism())
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(argon2);
-        byte[] kek = new byte[KEK_LENGTH];
         try {
-            generator.generateBytes(passphrase, kek);
-            return kek;
+            return Argon2id.derive(passphrase, salt, params, KEK_LENGTH);
         } finally {
             Arrays.fill(passphrase, (byte) 0);
         }
