@@ -323,7 +323,7 @@ public final class BackupEngine {
             return null;
         }
         try {
-            return repo.loadTree(parentDir.subtree());
+            return repo.loadTreeOnce(parentDir.subtree()); // each directory is compared once
         } catch (IOException e) {
             return null;
         }

@@ -284,7 +284,7 @@ public final class CheckEngine {
         trees++;
         Tree tree;
         try {
-            tree = repo.loadTree(treeId);
+            tree = repo.loadTreeOnce(treeId); // once per tree: `seen`
         } catch (IOException e) {
             badBlobs.add(treeId);
             errors.add("snapshot " + s.id().shortHex() + ": directory " + (path.isEmpty() ? "/" : path) + " unreadable: "

@@ -376,7 +376,7 @@ public final class PruneEngine {
                     continue; // shared with a snapshot walked already
                 }
                 marked.set(ord);
-                Tree tree = repo.loadTree(treeId);
+                Tree tree = repo.loadTreeOnce(treeId); // once per tree: `marked`
                 for (Node node : tree.nodes()) {
                     if (node.subtree() != null) {
                         trees.push(node.subtree());

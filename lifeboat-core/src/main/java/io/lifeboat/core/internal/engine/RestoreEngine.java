@@ -296,7 +296,7 @@ public final class RestoreEngine {
     /** Loads a tree; when its first indexed copy is unreadable, tries the others. */
     private Tree loadTree(Id id) throws IOException {
         try {
-            return repo.loadTree(id);
+            return repo.loadTreeOnce(id); // the plan visits each directory once
         } catch (IntegrityException first) {
             List<PackEntry> copies = repo.index().copiesOf(id);
             for (PackEntry copy : copies.subList(Math.min(1, copies.size()), copies.size())) {

@@ -2,9 +2,11 @@ package io.lifeboat.core.internal.format;
 
 import io.lifeboat.core.Id;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An index file: which blobs each listed pack holds, so a reader can find any blob
@@ -27,6 +29,12 @@ public record IndexFile(Map<Id, List<PackEntry>> packs, List<Id> superseded) {
     public IndexFile {
         packs = Map.copyOf(packs);
         superseded = List.copyOf(superseded);
+    }
+
+    /** Receives an index file's packs one at a time, in the file's order. */
+    @FunctionalInterface
+    public interface PackVisitor {
+        void pack(Id pack, List<PackEntry> entries);
     }
 
     /** Number of blobs listed. */
@@ -55,13 +63,27 @@ public record IndexFile(Map<Id, List<PackEntry>> packs, List<Id> superseded) {
     }
 
     public static IndexFile decode(byte[] bytes) throws CorruptObjectException {
+        Map<Id, List<PackEntry>> packs = new LinkedHashMap<>();
+        List<Id> superseded = decode(bytes, packs::put);
+        return new IndexFile(packs, superseded);
+    }
+
+    /**
+     * Decodes {@code bytes} a pack at a time, without building the whole file: the
+     * entries of one pack at a time are objects. Returns the superseded index files. The
+     * visitor may have seen packs before a later part of the file is found malformed: to
+     * use nothing of a damaged file, decode it once with a visitor that does nothing first.
+     *
+     * @throws CorruptObjectException as {@link #decode(byte[])}
+     */
+    public static List<Id> decode(byte[] bytes, PackVisitor visitor) throws CorruptObjectException {
         ByteReader r = new ByteReader(bytes);
         int version = r.u8();
         if (version != VERSION) {
             throw new CorruptObjectException("unknown index version " + version);
         }
         int packCount = r.uvarint(bytes.length / Id.LENGTH);
-        Map<Id, List<PackEntry>> packs = new LinkedHashMap<>();
+        Set<Id> seen = new HashSet<>();
         for (int p = 0; p < packCount; p++) {
             Id pack = r.id();
             int n = r.uvarint(r.remaining() / Id.LENGTH);
@@ -74,9 +96,10 @@ public record IndexFile(Map<Id, List<PackEntry>> packs, List<Id> superseded) {
                 int raw = r.uvarint(Integer.MAX_VALUE);
                 entries.add(new PackEntry(pack, type, id, offset, length, raw));
             }
-            if (packs.put(pack, entries) != null) {
+            if (!seen.add(pack)) {
                 throw new CorruptObjectException("pack " + pack.shortHex() + " listed twice");
             }
+            visitor.pack(pack, entries);
         }
         int supersededCount = r.uvarint(r.remaining() / Id.LENGTH);
         List<Id> superseded = new ArrayList<>(supersededCount);
@@ -84,6 +107,6 @@ public record IndexFile(Map<Id, List<PackEntry>> packs, List<Id> superseded) {
             superseded.add(r.id());
         }
         r.expectEnd();
-        return new IndexFile(packs, superseded);
+        return superseded;
     }
 }
