@@ -659,9 +659,9 @@ public final class Repository implements Closeable {
             return damaged;
         }
         int threads = Math.min(ids.size(), Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
-        // Files are decoded ahead in a window of twice the threads and added in list order (so
-        // which copy of a blob is "first" does not depend on timing); a decoded file is
-        // dropped once added, so at most a window of them is held as objects at once.
+        // Files are read and checked ahead in a window of twice the threads and added in list
+        // order (so which copy of a blob is "first" does not depend on timing); a file's bytes
+        // are dropped once added, so at most a window of them is held at once.
         int window = 2 * threads;
         try (ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("lifeboat-index"))) {
             List<Future<byte[]>> futures = new ArrayList<>(java.util.Collections.nCopies(ids.size(), null));
