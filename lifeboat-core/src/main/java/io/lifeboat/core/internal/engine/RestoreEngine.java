@@ -92,6 +92,12 @@ public final class RestoreEngine {
     private final RestoreOptions options;
     private final Path root;
     private final List<PathMatcher> includes = new ArrayList<>();
+    /**
+     * Per include pattern, its leading literal components ({@code /data/run-7/*.csv}:
+     * {@code data, run-7}), or null when it may match anywhere: the plan does not read the
+     * trees of directories no pattern can match in or below.
+     */
+    private final List<List<String>> includePrefixes = new ArrayList<>();
     private final long euid = Attrs.currentUid();
     private final long egid = Attrs.currentGid();
     private final boolean asRoot = euid == 0;
@@ -211,7 +217,48 @@ public final class RestoreEngine {
         this.ranges = new BufferPool(budgetBytes, Math.min(budgetBytes / 2, 64L << 20));
         for (String glob : options.includes()) {
             includes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+            includePrefixes.add(literalPrefix(glob));
         }
+    }
+
+    /**
+     * The components of {@code glob} before the first with a glob character (or an
+     * escape), or null if the pattern is not absolute and so is not anchored at the root.
+     */
+    static List<String> literalPrefix(String glob) {
+        if (!glob.startsWith("/")) {
+            return null;
+        }
+        List<String> prefix = new ArrayList<>();
+        for (String part : glob.substring(1).split("/", -1)) {
+            if (part.isEmpty() || part.chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)) {
+                break;
+            }
+            prefix.add(part);
+        }
+        return prefix;
+    }
+
+    /**
+     * Whether some include pattern may match {@code shownDir} or a path below it: its
+     * literal components agree with the directory's as far as both go. Conservative: a
+     * pattern that cannot be read that way is taken to match anywhere.
+     */
+    private boolean mayMatchAtOrBelow(Path shownDir) {
+        for (List<String> prefix : includePrefixes) {
+            if (prefix == null) {
+                return true;
+            }
+            int n = Math.min(prefix.size(), shownDir.getNameCount());
+            boolean agree = true;
+            for (int i = 0; i < n && agree; i++) {
+                agree = prefix.get(i).equals(shownDir.getName(i).toString());
+            }
+            if (agree) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 256 MiB, or a quarter of the heap when that is smaller (but at least 16 MiB). */
@@ -328,6 +375,9 @@ public final class RestoreEngine {
             boolean in = included || matches(shownChild);
             Path target = dir.resolve(node.name());
             if (node.type() == NodeType.DIR) {
+                if (!in && !mayMatchAtOrBelow(shownChild)) {
+                    continue; // nothing below can be restored: its tree is not even read
+                }
                 Tree sub;
                 try {
                     sub = loadTree(node.subtree());

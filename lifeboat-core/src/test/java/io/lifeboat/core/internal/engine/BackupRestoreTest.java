@@ -9,6 +9,8 @@ import io.lifeboat.core.Repository;
 import io.lifeboat.core.RestoreOptions;
 import io.lifeboat.core.RestoreResult;
 import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.storage.HookedBlobStore;
+import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,6 +184,60 @@ class BackupRestoreTest {
         assertThat(out.resolve("data/a.csv")).hasContent("a");
         assertThat(out.resolve("data/b.jsonl")).doesNotExist();
         assertThat(out.resolve("models/v1/w.bin")).hasContent("w");
+    }
+
+    @Test
+    void aRestoreOfOneFileReadsOnlyTheTreesOnItsWay() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        for (int d = 0; d < 30; d++) {
+            Path dir = Files.createDirectories(src.resolve(String.format("d%02d", d)));
+            Files.writeString(dir.resolve("f.txt"), "file in " + d + "\n");
+        }
+        Snapshot s;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            s = TestRepos.backup(repo, src);
+        }
+        String base = src.toAbsolutePath().toString();
+        AtomicInteger rangedReads = new AtomicInteger();
+        HookedBlobStore counting = new HookedBlobStore(new LocalBlobStore(tmp.resolve("repo"))) {
+            @Override
+            public byte[] get(String name, long offset, int length) throws IOException {
+                rangedReads.incrementAndGet(); // a tree or a pack range
+                return super.get(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.open(counting, TestRepos.PASSPHRASE)) {
+            new RestoreEngine(repo, new RestoreOptions(tmp.resolve("one"), List.of(base + "/d17/f.txt"), 2)).run(s);
+            int one = rangedReads.getAndSet(0);
+            // The root's tree, one per component down to src, d17's, and the file's data:
+            // not the other 29 directories' trees.
+            assertThat(one).isLessThanOrEqualTo(src.getNameCount() + 3);
+
+            // A pattern with a glob in the middle still finds everything it matches.
+            new RestoreEngine(repo, new RestoreOptions(tmp.resolve("some"), List.of(base + "/d1?/f.txt"), 2)).run(s);
+        }
+        Path one = TestRepos.restored(tmp.resolve("one"), src);
+        assertThat(one.resolve("d17/f.txt")).hasContent("file in 17");
+        assertThat(one.resolve("d16")).doesNotExist();
+        Path some = TestRepos.restored(tmp.resolve("some"), src);
+        for (int d = 0; d < 30; d++) {
+            Path f = some.resolve(String.format("d%02d/f.txt", d));
+            if (d >= 10 && d < 20) {
+                assertThat(f).hasContent("file in " + d);
+            } else {
+                assertThat(f).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void includePatternsAreAnchoredByTheirLiteralComponents() {
+        assertThat(RestoreEngine.literalPrefix("/data/run-7/*.csv")).containsExactly("data", "run-7");
+        assertThat(RestoreEngine.literalPrefix("/data/**")).containsExactly("data");
+        assertThat(RestoreEngine.literalPrefix("/a/{b,c}/d")).containsExactly("a");
+        assertThat(RestoreEngine.literalPrefix("/a/b\\*c/d")).containsExactly("a");
+        assertThat(RestoreEngine.literalPrefix("/models/v1")).containsExactly("models", "v1");
+        assertThat(RestoreEngine.literalPrefix("*.csv")).isNull(); // not anchored: may match anywhere
     }
 
     @Test
