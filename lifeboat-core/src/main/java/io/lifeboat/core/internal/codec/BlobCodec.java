@@ -16,17 +16,18 @@ import java.util.Objects;
  *   <li>Data of at most {@value #SMALL_LENGTH} bytes (a small file, typically) is
  *       encoded whole, without a probe, both with zstd level 1 (which on small inputs is
  *       as small as level 3 and twice as fast) and, if at least {@value #SHUFFLE_MIN_LENGTH}
- *       bytes, as byte planes. The smaller result is stored if it is at least 3% smaller
- *       than the data, else {@code RAW}.</li>
+ *       bytes and {@link Order0} says the planes may pay, as byte planes. The smaller
+ *       result is stored if it is at least 3% smaller than the data, else {@code RAW}.</li>
  *   <li>For larger data, a sample of up to {@value #SAMPLE_LENGTH} bytes from the middle
  *       of the data is compressed with zstd level 1 as is and, if the data is at least
- *       {@value #SHUFFLE_MIN_LENGTH} bytes long, also as byte planes.
- *       If neither result is at least 3% smaller than the sample, the data is stored
- *       {@code RAW} without compressing the whole.</li>
+ *       {@value #SHUFFLE_MIN_LENGTH} bytes long and the planes may pay, also plane by
+ *       plane. If neither result is at least 3% smaller than the sample, the data is
+ *       stored {@code RAW} without compressing the whole.</li>
  *   <li>Otherwise the whole is compressed in the mode whose sample was smaller: {@code ZSTD}
  *       (level 3), or {@code PLANES4} when the byte planes won, where each plane is probed
- *       on its own and only the planes that pay are compressed; the blob is stored
- *       {@code RAW} after all unless that makes it smaller.</li>
+ *       on its own and only the planes that pay are compressed (with the plane setting of
+ *       {@link Workspace#plane}); the blob is stored {@code RAW} after all unless that
+ *       makes it smaller.</li>
  * </ol>
  * {@code SHUFFLE4_ZSTD} is still read but no longer chosen: {@code PLANES4} compresses float
  * tensors better and spends zstd only on the planes that shrink.
@@ -122,8 +123,8 @@ public final class BlobCodec {
     /** Small data: whole-blob candidates instead of a probe. See the class comment. */
     private static int encodeSmall(Workspace ws, byte[] data, int offset, int length, int lead, byte[] out) {
         out[0] = Compression.ZSTD.code();
-        int size = 1 + ws.plane.compressByteArray(out, 1, out.length - 1, data, offset, length);
-        if (length - lead >= SHUFFLE_MIN_LENGTH) {
+        int size = 1 + ws.small.compressByteArray(out, 1, out.length - 1, data, offset, length);
+        if (length - lead >= SHUFFLE_MIN_LENGTH && Order0.planesMayPay(ws.counts, data, offset + lead, length - lead)) {
             byte[] alt = ws.alt(maxEncodedLength(length));
             int planes = compressPlanes(ws, data, offset, length, lead, alt);
             if (planes < size) {
@@ -217,16 +218,33 @@ public final class BlobCodec {
         byte[] out = ws.frame(bound(sampleLength));
         int plain = ws.probe.compressByteArray(out, 0, out.length, data, sampleOffset, sampleLength);
         int shuffled = Integer.MAX_VALUE;
-        if (length >= SHUFFLE_MIN_LENGTH) {
+        if (length >= SHUFFLE_MIN_LENGTH && Order0.planesMayPay(ws.counts, data, sampleOffset, sampleLength)) {
             byte[] planes = ws.planes(sampleLength);
             Shuffle4.shuffle(data, sampleOffset, sampleLength, planes);
-            shuffled = ws.probe.compressByteArray(out, 0, out.length, planes, 0, sampleLength);
+            int plane = sampleLength / 4;
+            shuffled = 0;
+            for (int k = 0; k < 4; k++) {
+                shuffled += planeCost(ws, planes, k * plane, plane, out);
+            }
         }
         int best = Math.min(plain, shuffled);
         if ((long) best * 100 > (long) sampleLength * 97) {
             return Compression.RAW;
         }
         return shuffled < plain ? Compression.PLANES4 : Compression.ZSTD;
+    }
+
+    /**
+     * About what {@link #encodePlane} stores for a plane of the sample: each plane on its
+     * own, since one zstd frame of all four shares one entropy table and so cannot see
+     * that the exponent plane needs fewer bits than the mantissa planes.
+     */
+    private static int planeCost(Workspace ws, byte[] planes, int from, int length, byte[] frame) {
+        if (Zeros.isAllZero(planes, from, length)) {
+            return 1;
+        }
+        int size = ws.probe.compressByteArray(frame, 0, frame.length, planes, from, length);
+        return 1 + Math.min(length, 4 + size);
     }
 
     /** Writes the mode byte and zstd frame (of the byte planes, for SHUFFLE4_ZSTD) into {@code out}; returns the length. */

@@ -40,4 +40,24 @@ final class CodecFixtures {
         }
         return buf.array();
     }
+
+    /** Little-endian float32 weights at full precision: only the sign/exponent plane compresses. */
+    static byte[] float32Floats(long seed, int count) {
+        Random random = new Random(seed);
+        ByteBuffer buf = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            buf.putFloat((float) (random.nextGaussian() * 0.02));
+        }
+        return buf.array();
+    }
+
+    /** int8-quantised weights: one byte per weight, no planes to separate. */
+    static byte[] int8Weights(long seed, int count) {
+        Random random = new Random(seed);
+        byte[] data = new byte[count];
+        for (int i = 0; i < count; i++) {
+            data[i] = (byte) Math.max(-127, Math.min(127, Math.round(random.nextGaussian() * 20)));
+        }
+        return data;
+    }
 }
