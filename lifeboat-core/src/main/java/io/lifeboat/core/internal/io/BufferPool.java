@@ -2,6 +2,7 @@ package io.lifeboat.core.internal.io;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Recycles the large arrays that hold chunks between the reader that cuts them and the
@@ -23,6 +24,7 @@ public final class BufferPool {
     private final long maxRetained;
     private final ArrayDeque<byte[]>[] idle;
     private long retained;
+    private final LongAdder allocated = new LongAdder();
 
     /** A pool for arrays of up to {@code maxLength} bytes, keeping at most {@code maxRetained} idle bytes. */
     @SuppressWarnings("unchecked")
@@ -65,7 +67,14 @@ public final class BufferPool {
                 }
             }
         }
-        return new byte[classLength(c)];
+        int size = classLength(c);
+        allocated.add(size);
+        return new byte[size];
+    }
+
+    /** Bytes of pooled-size arrays this pool has had to allocate (not counting the unpooled small ones). */
+    public long allocatedBytes() {
+        return allocated.sum();
     }
 
     /** Gives an array back for reuse; the caller must not touch it afterwards. Arrays not from this pool are ignored. */

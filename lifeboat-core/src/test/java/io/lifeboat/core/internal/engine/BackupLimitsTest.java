@@ -34,6 +34,32 @@ class BackupLimitsTest {
                 null, threads, Clock.systemUTC());
     }
 
+    /**
+     * The arrays a finished file's reader and chunks give back serve the next file: a backup
+     * of many large files allocates about what is in flight at once, not an array per chunk.
+     */
+    @Test
+    void largeFilesOneAfterAnotherReuseTheirArrays() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Random random = new Random(35);
+        long total = 0;
+        for (int i = 0; i < 10; i++) {
+            byte[] b = new byte[20 * MIB + i * 4_321];
+            random.nextBytes(b);
+            Files.write(src.resolve("big" + i), b);
+            total += b.length;
+        }
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            BackupEngine engine = new BackupEngine(repo, withThreads(src, 2), BackupListener.NONE);
+            Snapshot s = assertTimeoutPreemptively(HANG_GUARD, engine::run);
+            assertThat(s.summary().files()).isEqualTo(10);
+            // in flight at most: the read budget, the chunk budget, and a chunk per worker beyond it
+            long inFlight = BackupEngine.readBudget(repo.chunker().params().maxSize()) + 16L * MIB
+                    + 2L * repo.chunker().params().maxSize();
+            assertThat(engine.pooledBytesAllocated()).isLessThan(2 * inFlight).isLessThan(total / 2);
+        }
+    }
+
     @Test
     void manyThreadsOnLargeFilesKeepFewLargeReadBuffersAndRestoreExactly() throws IOException {
         Path src = Files.createDirectories(tmp.resolve("src"));
