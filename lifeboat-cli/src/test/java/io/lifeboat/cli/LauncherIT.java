@@ -29,6 +29,11 @@ class LauncherIT {
     }
 
     private Run launch(Path root, boolean noBuild, String javaHome, String... args) throws IOException, InterruptedException {
+        return launch(root, noBuild, javaHome, java.util.Map.of(), args);
+    }
+
+    private Run launch(Path root, boolean noBuild, String javaHome, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of(root.resolve("bin/lifeboat").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -38,6 +43,7 @@ class LauncherIT {
         if (javaHome != null) {
             pb.environment().put("JAVA_HOME", javaHome);
         }
+        pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
@@ -84,6 +90,26 @@ class LauncherIT {
         assertThat(launch(clone, false, null, "--version").output()).doesNotContain("building");
         touchNow(clone.resolve("lifeboat-bench/pom.xml"));
         assertThat(launch(clone, false, null, "--version").output()).doesNotContain("building");
+
+        // On JDK 25 and newer the launcher keeps a start-up cache recorded against the jars. A
+        // build outside the launcher (mvnw verify) rewrites them; the JVM would then refuse the
+        // cache at every start, so the launcher records it again instead.
+        Path dist = clone.resolve("lifeboat-cli/target");
+        List<Path> caches;
+        try (var files = Files.list(dist)) {
+            caches = files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+        }
+        if (!caches.isEmpty()) {
+            java.util.Map<String, String> aotLog = java.util.Map.of("LIFEBOAT_JAVA_OPTS", "-Xlog:aot=warning");
+            assertThat(launch(clone, false, null, aotLog, "--version").output()).doesNotContain("[aot]");
+            java.nio.file.attribute.FileTime recorded = Files.getLastModifiedTime(caches.get(0));
+            Files.setLastModifiedTime(dist.resolve("lifeboat-cli.jar"),
+                    java.nio.file.attribute.FileTime.fromMillis(recorded.toMillis() + 2000));
+            Run rerecord = launch(clone, false, null, aotLog, "--version");
+            assertThat(rerecord.output()).contains("recording a start-up cache").doesNotContain("[aot]");
+            assertThat(launch(clone, false, null, aotLog, "--version").output())
+                    .doesNotContain("recording").doesNotContain("[aot]").startsWith("lifeboat ");
+        }
     }
 
     private static void touchNow(Path p) throws IOException {
