@@ -10,15 +10,22 @@ import picocli.CommandLine.Command;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.VersionProvider.class,
         description = "Disaster recovery for AI systems: encrypted, deduplicated snapshots of data, models and config.",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-                RestoreCommand.class, CheckCommand.class, StatsCommand.class, KeyCommand.class, QuickstartCommand.class,
-                ForgetCommand.class, UndeleteCommand.class, PruneCommand.class, RepairCommand.class, RetentionCommand.class,
-                ModelCommand.class, RecoveryPointCommand.class, AssetCommand.class, PlanCommand.class,
-                ProtectCommand.class, ReplicateCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 repository locked,",
                 "            10 damaged data found, 12 wrong passphrase."})
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. They are registered by
+     * {@link #addSubcommands}, not through {@code @Command(subcommands = ...)}: picocli
+     * builds the model of every registered command (reflection over each option, an
+     * annotation proxy per element), about 0.2 s of every start when all twenty are built.
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(InitCommand.class, BackupCommand.class,
+            SnapshotsCommand.class, LsCommand.class, RestoreCommand.class, CheckCommand.class, StatsCommand.class,
+            KeyCommand.class, QuickstartCommand.class, ForgetCommand.class, UndeleteCommand.class, PruneCommand.class,
+            RepairCommand.class, RetentionCommand.class, ModelCommand.class, RecoveryPointCommand.class,
+            AssetCommand.class, PlanCommand.class, ProtectCommand.class, ReplicateCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +47,7 @@ public final class Main implements Runnable {
     public static int run(PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
                           boolean interactive, java.time.Clock clock, String... args) {
         Context ctx = new Context(out, err, env, in, interactive, clock);
-        CommandLine cl = new CommandLine(new Main(), new Factory(ctx));
+        CommandLine cl = commandLine(ctx, args);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -56,6 +63,44 @@ public final class Main implements Runnable {
             return ExitCodes.of(ex);
         });
         return cl.execute(args);
+    }
+
+    /** The command line for {@code args}, its commands created with {@code ctx}. */
+    static CommandLine commandLine(Context ctx, String... args) {
+        CommandLine cl = new CommandLine(new Main(), new Factory(ctx));
+        addSubcommands(cl, args);
+        return cl;
+    }
+
+    /**
+     * Registers the subcommand the arguments name (the first argument that is not an
+     * option), or none for {@code --version} alone, or all of them: for help, for no
+     * arguments, and for a name that matches none, so that picocli can suggest one.
+     */
+    private static void addSubcommands(CommandLine cl, String... args) {
+        String name = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                name = a;
+                break;
+            }
+        }
+        if (name == null && args.length > 0 && java.util.Arrays.stream(args).allMatch(a -> a.equals("--version") || a.equals("-V"))) {
+            return;
+        }
+        if (name != null) {
+            for (Class<?> c : SUBCOMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (!c.equals(CommandLine.HelpCommand.class)
+                        && (command.name().equals(name) || java.util.Arrays.asList(command.aliases()).contains(name))) {
+                    cl.addSubcommand(c);
+                    return;
+                }
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            cl.addSubcommand(c);
+        }
     }
 
     static String message(Throwable t) {

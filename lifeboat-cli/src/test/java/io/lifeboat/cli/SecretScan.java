@@ -137,7 +137,7 @@ final class SecretScan {
     /** Every runnable command below {@code cls}: the leaves of the tree, by path. */
     private static Map<String, Class<?>> commands(Class<?> cls, String prefix) {
         Map<String, Class<?>> out = new TreeMap<>();
-        for (Class<?> sub : cls.getAnnotation(Command.class).subcommands()) {
+        for (Class<?> sub : subcommands(cls)) {
             String path = prefix + sub.getAnnotation(Command.class).name();
             if (sub.getAnnotation(Command.class).subcommands().length == 0) {
                 out.put(path, sub);
@@ -148,12 +148,17 @@ final class SecretScan {
         return out;
     }
 
+    /** The subcommands of {@code cls}: Main registers its own at run time ({@link Main#SUBCOMMANDS}). */
+    private static List<Class<?>> subcommands(Class<?> cls) {
+        return cls == Main.class ? Main.SUBCOMMANDS : List.of(cls.getAnnotation(Command.class).subcommands());
+    }
+
     /** The command an argument list runs: each word that names a subcommand of the one before. */
     static String commandPath(String... args) {
         List<String> path = new ArrayList<>();
         Class<?> at = Main.class;
         for (String a : args) {
-            for (Class<?> sub : at.getAnnotation(Command.class).subcommands()) {
+            for (Class<?> sub : subcommands(at)) {
                 if (sub.getAnnotation(Command.class).name().equals(a)) {
                     path.add(a);
                     at = sub;
