@@ -73,26 +73,19 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Registers the subcommand the arguments name (the first argument that is not an
-     * option), or none for {@code --version} alone, or all of them: for help, for no
-     * arguments, and for a name that matches none, so that picocli can suggest one.
+     * Registers the subcommand the first argument names; none for {@code --version} alone;
+     * or all of them: for help, for no arguments, when the root's own options come first,
+     * and for a name that matches none.
      */
     private static void addSubcommands(CommandLine cl, String... args) {
-        String name = null;
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                name = a;
-                break;
-            }
-        }
-        if (name == null && args.length > 0 && java.util.Arrays.stream(args).allMatch(a -> a.equals("--version") || a.equals("-V"))) {
+        if (args.length > 0 && java.util.Arrays.stream(args).allMatch(a -> a.equals("--version") || a.equals("-V"))) {
             return;
         }
-        if (name != null) {
+        if (args.length > 0 && !args[0].startsWith("-")) {
             for (Class<?> c : SUBCOMMANDS) {
                 Command command = c.getAnnotation(Command.class);
                 if (!c.equals(CommandLine.HelpCommand.class)
-                        && (command.name().equals(name) || java.util.Arrays.asList(command.aliases()).contains(name))) {
+                        && (command.name().equals(args[0]) || java.util.Arrays.asList(command.aliases()).contains(args[0]))) {
                     cl.addSubcommand(c);
                     return;
                 }

@@ -143,6 +143,7 @@ class CommandsTest {
         assertThat(registered()).containsExactlyElementsOf(all);
         assertThat(registered("bakup")).containsExactlyElementsOf(all);
         assertThat(registered("help", "backup")).containsExactlyElementsOf(all);
+        assertThat(registered("-h", "backup")).containsExactlyElementsOf(all);
         assertThat(cli.ok("help", "backup").out()).contains("Usage: lifeboat backup");
         assertThat(cli.ok("key", "list", "--help").out()).contains("Usage: lifeboat key list").contains("--version");
     }
