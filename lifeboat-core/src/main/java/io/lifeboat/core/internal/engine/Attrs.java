@@ -63,7 +63,12 @@ record Attrs(int rawMode, long uid, long gid, long inode, long size, long mtimeN
     }
 
     static long nanos(Instant i) {
-        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+        return nanos(i.getEpochSecond(), i.getNano());
+    }
+
+    /** Nanoseconds since the epoch; throws {@link ArithmeticException} past the year 2262. */
+    static long nanos(long seconds, long nanos) {
+        return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
     }
 
     /** Whether {@link #read} takes the fields of the JDK's stat record (for tests). */
@@ -135,10 +140,6 @@ record Attrs(int rawMode, long uid, long gid, long inode, long size, long mtimeN
             return new Attrs((int) MODE.get(a), ((int) UID.get(a)) & 0xffffffffL, ((int) GID.get(a)) & 0xffffffffL,
                     (long) INO.get(a), (long) SIZE.get(a), nanos((long) MTIME_SEC.get(a), (long) MTIME_NSEC.get(a)),
                     nanos((long) CTIME_SEC.get(a), (long) CTIME_NSEC.get(a)));
-        }
-
-        private static long nanos(long seconds, long nanos) {
-            return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
         }
     }
 

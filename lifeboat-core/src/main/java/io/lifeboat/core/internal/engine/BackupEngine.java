@@ -93,13 +93,6 @@ public final class BackupEngine {
     /** Bytes of read buffers that readers may hold at once (at least one full buffer). */
     private static final int READ_BUDGET = 32 * 1024 * 1024;
     /**
-     * Idle chunk and read arrays the buffer pool keeps for reuse: the read and chunk
-     * budgets together, so that what a finished file's reader and chunks give back serves
-     * the next file. With 16 MiB, a finished reader's 16 MiB buffer filled the pool and most
-     * chunk arrays released after it were dropped and allocated anew.
-     */
-    private static final int POOL_RETAINED = 48 * 1024 * 1024;
-    /**
      * Sealed packs of one type that may wait for upload while the next fills. One keeps a
      * local disk busy: writing a 16 MiB pack takes a fraction of the time filling it does.
      */
@@ -166,7 +159,11 @@ public final class BackupEngine {
         this.readBudget = readBudget(repo.chunker().params().maxSize());
         this.readBuffers = new Semaphore(readBudget);
         // Chunks and read buffers (up to 2 * maxSize) both come from the pool.
-        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), POOL_RETAINED);
+        // Idle arrays kept for reuse: the read and chunk budgets together (48 MiB at the
+        // defaults), so that what a finished file's reader and chunks give back serves the
+        // next file. With 16 MiB, a finished reader's 16 MiB buffer filled the pool and most
+        // chunk arrays released after it were dropped and allocated anew.
+        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), (long) readBudget + CHUNK_BUDGET);
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
