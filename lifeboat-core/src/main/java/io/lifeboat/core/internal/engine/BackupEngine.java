@@ -63,7 +63,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * are done.
  *
  * <p>Memory is bounded whatever the thread count: by a byte budget on chunks in flight
- * ({@value #CHUNK_BUDGET} bytes), a byte budget on readers' buffers, a cap on files in
+ * ({@value #CHUNK_BUDGET} bytes, or one chunk of {@code maxSize} if that is more), a byte budget on readers' buffers, a cap on files in
  * flight and a cap on packs waiting for upload. A reader reserves its file's read buffer
  * (up to {@code 2 * maxSize}, see {@link Chunker#bufferSize}) from the read budget
  * ({@value #READ_BUDGET} bytes, or one full buffer if that is more) before it opens the
@@ -123,7 +123,7 @@ public final class BackupEngine {
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
     private final Map<Id, List<PackEntry>> unindexed = new LinkedHashMap<>();
     private final List<PathMatcher> excludes = new ArrayList<>();
-    private final Semaphore chunkBudget = new Semaphore(CHUNK_BUDGET);
+    private final Semaphore chunkBudget;
     private final Semaphore filesInFlight;
     private final int readBudget;
     private final Semaphore readBuffers;
@@ -158,12 +158,14 @@ public final class BackupEngine {
         this.filesInFlight = new Semaphore(options.threads() * 8);
         this.readBudget = readBudget(repo.chunker().params().maxSize());
         this.readBuffers = new Semaphore(readBudget);
+        int chunkBytes = chunkBudget(repo.chunker().params().maxSize());
+        this.chunkBudget = new Semaphore(chunkBytes);
         // Chunks and read buffers (up to 2 * maxSize) both come from the pool.
         // Idle arrays kept for reuse: the read and chunk budgets together (48 MiB at the
         // defaults), so that what a finished file's reader and chunks give back serves the
         // next file. With 16 MiB, a finished reader's 16 MiB buffer filled the pool and most
         // chunk arrays released after it were dropped and allocated anew.
-        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), (long) readBudget + CHUNK_BUDGET);
+        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), (long) readBudget + chunkBytes);
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -176,6 +178,15 @@ public final class BackupEngine {
 
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * Bytes of chunk arrays that may be in flight between readers and workers, for chunks of
+     * at most {@code maxSize}: at least one array of the largest chunk, or a repository
+     * whose chunks may exceed {@value #CHUNK_BUDGET} bytes would wait for ever.
+     */
+    static int chunkBudget(int maxSize) {
+        return Math.max(CHUNK_BUDGET, BufferPool.roundUp(maxSize));
     }
 
     /** Bytes of read buffers that readers may hold at once, for chunks of at most {@code maxSize}. */

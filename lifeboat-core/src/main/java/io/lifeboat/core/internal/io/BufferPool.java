@@ -94,6 +94,11 @@ public final class BufferPool {
         }
     }
 
+    /** The length of the array {@link #take} returns for a request of {@code length} bytes (if it allocates). */
+    public static int roundUp(int length) {
+        return length < MIN_POOLED ? length : classLength(sizeClass(length));
+    }
+
     /** Bytes of idle arrays held now. */
     public synchronized long retained() {
         return retained;

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.lifeboat.core.BackupListener;
 import io.lifeboat.core.BackupOptions;
 import io.lifeboat.core.Repository;
+import io.lifeboat.core.RepositoryConfig;
 import io.lifeboat.core.Snapshot;
+import io.lifeboat.core.internal.chunk.ChunkerParams;
+import io.lifeboat.core.internal.crypto.KdfParams;
+import io.lifeboat.core.storage.local.LocalBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +104,27 @@ class BackupLimitsTest {
             assertThat(allowed).isLessThan(5);
             assertThat(mostReading.get()).as("large files read at once").isBetween(1, allowed);
             assertThat(s.summary().files()).isEqualTo(25);
+            assertThat(TestRepos.restore(repo, s, tmp.resolve("out")).damaged()).isEmpty();
+        }
+        assertThat(TestRepos.describe(TestRepos.restored(tmp.resolve("out"), src))).isEqualTo(TestRepos.describe(src));
+    }
+
+    /**
+     * A repository may cut chunks larger than the 16 MiB chunk budget (its config allows up
+     * to 64 MiB): the budget then holds one such chunk instead of making its reader wait for
+     * ever.
+     */
+    @Test
+    void chunksLargerThanTheChunkBudgetDoNotStallTheBackup() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.write(src.resolve("zeros"), new byte[50 * MIB]); // no content-defined cut: chunks of maxSize
+        ChunkerParams large = new ChunkerParams(MIB, 2 * MIB, 24 * MIB);
+        Repository.InitOptions init = new Repository.InitOptions(large, RepositoryConfig.DEFAULT_PACK_SIZE,
+                KdfParams.TESTING, "test-host", "tester", Clock.systemUTC());
+        try (Repository repo = Repository.init(LocalBlobStore.create(tmp.resolve("repo")), TestRepos.PASSPHRASE, init)) {
+            Snapshot s = assertTimeoutPreemptively(HANG_GUARD,
+                    () -> new BackupEngine(repo, withThreads(src, 2), BackupListener.NONE).run());
+            assertThat(s.summary().files()).isEqualTo(1);
             assertThat(TestRepos.restore(repo, s, tmp.resolve("out")).damaged()).isEmpty();
         }
         assertThat(TestRepos.describe(TestRepos.restored(tmp.resolve("out"), src))).isEqualTo(TestRepos.describe(src));
