@@ -107,15 +107,43 @@ public final class FastCdc {
         }
         int n = Math.min(length, params.maxSize());
         int barrier = Math.min(params.avgSize(), n);
-        return scan(buf, offset, offset + min, offset + barrier, offset + n) - offset;
+        int cut = scan(buf, offset + min, offset + barrier, offset + n);
+        return cut < 0 ? n : cut - offset;
+    }
+
+    /**
+     * Finds the end of a chunk that is still being read: {@code buf[0, length)} is its
+     * start, and positions below {@code resume} were tested by an earlier call on a shorter
+     * prefix without finding a cut. Returns the chunk's length if a content-defined cut lies
+     * within the first {@code min(length, maxSize)} bytes, else {@code maxSize} if
+     * {@code length >= maxSize} (the forced cut), else -1: the chunk needs more input. At the end of the
+     * input a caller that got -1 ends the chunk at {@code length}.
+     *
+     * <p>Cuts the same places as {@link #nextCut} does on the whole input, however the
+     * input arrives: each position's test depends only on the 64 bytes ending there and on
+     * whether it lies before {@code avgSize}.
+     *
+     * @throws IndexOutOfBoundsException if {@code length} exceeds {@code buf}
+     */
+    public int findCut(byte[] buf, int length, int resume) {
+        Objects.checkFromIndexSize(0, length, buf.length);
+        int n = Math.min(length, params.maxSize());
+        int from = Math.max(params.minSize(), resume);
+        if (from < n) {
+            int cut = scan(buf, from, Math.clamp(params.avgSize(), from, n), n);
+            if (cut >= 0) {
+                return cut;
+            }
+        }
+        return length >= params.maxSize() ? params.maxSize() : -1;
     }
 
     /**
      * The hot loop: warms the hash up over the window before {@code from}, tests
      * {@code maskS} in {@code [from, barrier)} and {@code maskL} in {@code [barrier, end)}.
-     * Returns the absolute index just past the cut, or {@code end}.
+     * Returns the absolute index just past the cut, or -1 if there is none.
      */
-    private int scan(byte[] buf, int start, int from, int barrier, int end) {
+    private int scan(byte[] buf, int from, int barrier, int end) {
         final long[] g = gear;
         final long ms = maskS;
         final long ml = maskL;
@@ -136,7 +164,7 @@ public final class FastCdc {
                 return i + 1;
             }
         }
-        return end;
+        return -1;
     }
 
     /** Entry {@code i} of the gear table; for tests and documentation vectors. */

@@ -63,15 +63,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * are done.
  *
  * <p>Memory is bounded whatever the thread count: by a byte budget on chunks in flight
- * ({@value #CHUNK_BUDGET} bytes, or one chunk of {@code maxSize} if that is more), a byte budget on readers' buffers, a cap on files in
- * flight and a cap on packs waiting for upload. A reader reserves its file's read buffer
- * (up to {@code 2 * maxSize}, see {@link Chunker#bufferSize}) from the read budget
- * ({@value #READ_BUDGET} bytes, or one full buffer if that is more) before it opens the
- * file, so that few readers hold a large buffer at once while many read small files. Each
- * reader also holds at most a few chunk-sized copies (a chunk being handed on, or a
- * single-chunk file being encoded and sealed), none larger than its buffer: readers
- * together hold at most about four times the read budget. A file that grows while it is
- * read may grow its buffer past what it reserved, up to {@code 2 * maxSize}.
+ * ({@value #CHUNK_BUDGET} bytes of their arrays, or one array of {@code maxSize} if that is
+ * more), a byte budget on readers' arrays, a cap on files in flight and a cap on packs
+ * waiting for upload. A reader reads each chunk straight into the array the chunk is handed
+ * on in (see {@link Chunker}); it reserves the largest array its file needs (up to
+ * {@code maxSize}, see {@link Chunker#bufferSize}) from the read budget
+ * ({@value #READ_BUDGET} bytes, or one full array if that is more) before it opens the
+ * file, so that few readers hold a large array at once while many read small files. Each
+ * reader also holds at most two chunks it cut and has not handed on (one waiting for the
+ * chunk budget while the next is read, or a single-chunk file being encoded and sealed),
+ * none larger than {@code maxSize}: readers together hold at most about three times the
+ * read budget. A file that grows while it is read may grow its array past what it
+ * reserved, up to {@code maxSize}.
  *
  * <p>Failure: anything a worker throws other than a source file it cannot read (a
  * repository failure, an {@link Error} such as {@link OutOfMemoryError}) is fatal. The
@@ -90,7 +93,7 @@ public final class BackupEngine {
      * backpressure).
      */
     private static final int CHUNK_BUDGET = 16 * 1024 * 1024;
-    /** Bytes of read buffers that readers may hold at once (at least one full buffer). */
+    /** Bytes of arrays that readers may hold at once (at least one of {@code maxSize}). */
     private static final int READ_BUDGET = 32 * 1024 * 1024;
     /**
      * Sealed packs of one type that may wait for upload while the next fills. One keeps a
@@ -160,12 +163,12 @@ public final class BackupEngine {
         this.readBuffers = new Semaphore(readBudget);
         int chunkBytes = chunkBudget(repo.chunker().params().maxSize());
         this.chunkBudget = new Semaphore(chunkBytes);
-        // Chunks and read buffers (up to 2 * maxSize) both come from the pool.
-        // Idle arrays kept for reuse: the read and chunk budgets together (48 MiB at the
-        // defaults), so that what a finished file's reader and chunks give back serves the
-        // next file. With 16 MiB, a finished reader's 16 MiB buffer filled the pool and most
-        // chunk arrays released after it were dropped and allocated anew.
-        this.chunkBuffers = new BufferPool(2 * repo.chunker().params().maxSize(), (long) readBudget + chunkBytes);
+        // Chunk arrays (up to maxSize) come from the pool. Idle arrays kept for reuse: the
+        // read and chunk budgets together (48 MiB at the defaults), so that what a finished
+        // file's reader and chunks give back serves the next file. With 16 MiB, a finished
+        // reader's 16 MiB read buffer (readers had one then) filled the pool and most chunk
+        // arrays released after it were dropped and allocated anew.
+        this.chunkBuffers = new BufferPool(repo.chunker().params().maxSize(), (long) readBudget + chunkBytes);
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
@@ -189,9 +192,9 @@ public final class BackupEngine {
         return Math.max(CHUNK_BUDGET, BufferPool.roundUp(maxSize));
     }
 
-    /** Bytes of read buffers that readers may hold at once, for chunks of at most {@code maxSize}. */
+    /** Bytes of arrays that readers may hold at once, for chunks of at most {@code maxSize}. */
     static int readBudget(int maxSize) {
-        return (int) Math.max(READ_BUDGET, 2L * maxSize);
+        return Math.max(READ_BUDGET, maxSize);
     }
 
     /** Runs the backup and stores the snapshot. */
@@ -576,8 +579,8 @@ public final class BackupEngine {
     }
 
     /**
-     * Reads, chunks and stores one file; runs on a reader thread. Reserves the file's read
-     * buffer from the read budget first, so that readers' buffers stay within it.
+     * Reads, chunks and stores one file; runs on a reader thread. Reserves the file's
+     * largest array from the read budget first, so that readers' arrays stay within it.
      */
     private Node readFile(Path path, String name, Attrs before) throws IOException {
         int buffer = Math.min(readBudget, Chunker.bufferSize(repo.chunker().params(), before.size()));
@@ -648,7 +651,8 @@ public final class BackupEngine {
             for (Chunk c = first; c != null; c = (c == first ? second : chunker.next())) {
                 Chunk chunk = c;
                 stats.bytesRead.addAndGet(chunk.length());
-                acquire(chunkBudget, chunk.length());
+                int held = chunk.data().length; // the array, which may be longer than the chunk
+                acquire(chunkBudget, held);
                 try {
                     futures.add(CompletableFuture.supplyAsync(() -> {
                         try {
@@ -660,11 +664,11 @@ public final class BackupEngine {
                             throw e;
                         } finally {
                             chunkBuffers.release(chunk.data());
-                            chunkBudget.release(chunk.length());
+                            chunkBudget.release(held);
                         }
                     }, cpu));
                 } catch (RuntimeException | Error e) {
-                    chunkBudget.release(chunk.length()); // the task never ran
+                    chunkBudget.release(held); // the task never ran
                     throw e;
                 }
             }

@@ -5,6 +5,7 @@ import static io.lifeboat.core.internal.chunk.ChunkingFixtures.seed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
+import io.lifeboat.core.internal.io.FileIo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +24,27 @@ class ChunkerTest {
     }
 
     @Test
-    void readsAheadAtMostTwoMaxSizes() throws IOException {
-        Chunker chunker = new Chunker(cdc, new ByteArrayInputStream(new byte[10 * SMALL.maxSize()]));
+    void readsAheadAtMostOneSlicePastACut() throws IOException {
+        byte[] zeros = new byte[10 * SMALL.maxSize()]; // no content-defined cut: every chunk is cut at maxSize
+        Chunker chunker = new Chunker(cdc, new ByteArrayInputStream(zeros));
         Chunk first = chunker.next();
         assertThat(first.offset()).isZero();
         assertThat(first.length()).isEqualTo(SMALL.maxSize());
-        assertThat(chunker.bytesRead()).isEqualTo(2L * SMALL.maxSize());
+        assertThat(chunker.bytesRead()).isBetween((long) SMALL.maxSize(), (long) SMALL.maxSize() + FileIo.SLICE);
+        Chunk second = chunker.next();
+        assertThat(second.offset()).isEqualTo(SMALL.maxSize());
+        assertThat(chunker.bytesRead()).isBetween(2L * SMALL.maxSize(), 2L * SMALL.maxSize() + FileIo.SLICE);
+    }
+
+    @Test
+    void aSmallInputIsReadIntoOneArrayOfItsHintedSize() throws IOException {
+        byte[] input = new byte[1000];
+        new java.util.Random(5).nextBytes(input);
+        Chunker chunker = new Chunker(cdc, java.nio.channels.Channels.newChannel(new ByteArrayInputStream(input)), input.length);
+        Chunk only = chunker.next();
+        assertThat(only.length()).isEqualTo(input.length);
+        assertThat(only.data()).hasSize(input.length + 1); // one byte more, to see the end without growing
+        assertThat(chunker.next()).isNull();
     }
 
     @Test

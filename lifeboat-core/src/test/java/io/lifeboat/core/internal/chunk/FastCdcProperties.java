@@ -34,6 +34,36 @@ class FastCdcProperties {
         }
     }
 
+    /**
+     * Testing a chunk's prefix as it grows, in steps of any size and resuming where the last
+     * test stopped, answers as a test of the whole prefix from the start does, and ends the
+     * chunk where {@link FastCdc#nextCut} ends it on the whole input.
+     */
+    @Property(tries = 300)
+    void findCutOnAGrowingPrefixAgreesWithNextCut(@ForAll long contentSeed, @ForAll @IntRange(max = 3000) int length,
+            @ForAll long stepSeed, @ForAll boolean zeroRun) {
+        byte[] data = random(contentSeed, length);
+        if (zeroRun) { // no content-defined cut in the zeros: reaches the forced cut at maxSize
+            java.util.Arrays.fill(data, length / 4, length, (byte) 0);
+        }
+        java.util.Random steps = new java.util.Random(stepSeed);
+        int scanned = 0;
+        int prefix = 0;
+        int found = -1;
+        while (found < 0 && prefix < length) {
+            prefix = Math.min(length, prefix + 1 + steps.nextInt(300));
+            found = TINY_CDC.findCut(data, prefix, scanned);
+            assertThat(found).as("resumed at %d", scanned).isEqualTo(TINY_CDC.findCut(data, prefix, 0));
+            if (found < 0) {
+                assertThat(prefix).isLessThan(TINY.maxSize());
+                scanned = prefix;
+            } else {
+                assertThat(found).isBetween(TINY.minSize() + 1, Math.min(prefix, TINY.maxSize()));
+            }
+        }
+        assertThat(found < 0 ? length : found).isEqualTo(TINY_CDC.nextCut(data, 0, length));
+    }
+
     @Property(tries = 200)
     void cutDependsOnlyOnTheBytesFromOffset(@ForAll long contentSeed, @ForAll @IntRange(max = 5000) int length,
             @ForAll @IntRange(max = 64) int offset) {

@@ -69,7 +69,7 @@ class BackupLimitsTest {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Random random = new Random(34);
         for (int i = 0; i < 5; i++) {
-            byte[] b = new byte[17 * MIB + i * 12_345]; // several chunks each, and a full-size read buffer
+            byte[] b = new byte[17 * MIB + i * 12_345]; // several chunks each, and a full-size array
             random.nextBytes(b);
             Files.write(src.resolve("big" + i), b);
         }
@@ -98,9 +98,9 @@ class BackupLimitsTest {
             Snapshot s = assertTimeoutPreemptively(HANG_GUARD,
                     () -> new BackupEngine(repo, withThreads(src, 32), listener).run());
 
-            // Each of those files needs a buffer of 2 x maxSize; the read budget has room for
+            // Each of those files needs an array of maxSize; the read budget has room for
             // only so many at once, however many reader threads there are.
-            int allowed = BackupEngine.readBudget(maxSize) / (2 * maxSize);
+            int allowed = BackupEngine.readBudget(maxSize) / maxSize;
             assertThat(allowed).isLessThan(5);
             assertThat(mostReading.get()).as("large files read at once").isBetween(1, allowed);
             assertThat(s.summary().files()).isEqualTo(25);
