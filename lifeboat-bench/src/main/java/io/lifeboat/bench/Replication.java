@@ -38,7 +38,7 @@ public final class Replication {
     /** The launcher's JVM settings (bin/lifeboat), without its ahead-of-time cache, which is trained on the CLI. */
     private static final List<String> JVM = List.of("-Xms64m", "-XX:MaxRAMPercentage=25", "-XX:+UseG1GC",
             "-XX:GCTimeRatio=1", "-XX:+ExitOnOutOfMemoryError", "-XX:+UnlockExperimentalVMOptions",
-            "-XX:G1MaxNewSizePercent=25", "-XX:G1ExpandByPercentOfAvailable=1", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20",
+            "-XX:G1MaxNewSizePercent=25", "-XX:G1ExpandByPercentOfAvailable=0", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=20",
             "--enable-native-access=ALL-UNNAMED");
 
     private final Map<String, String> o;
