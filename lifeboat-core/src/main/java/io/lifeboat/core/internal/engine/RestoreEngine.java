@@ -168,6 +168,8 @@ public final class RestoreEngine {
         volatile Object fileKey;
         /** Why the partial file could not be created (the file is then a conflict, not damaged); null if it could. */
         volatile String conflict;
+        /** Whether the partial file was renamed into place (or aside, when damaged): there is no partial left. */
+        boolean moved;
         final AtomicInteger pending = new AtomicInteger();
         final AtomicReference<String> damage = new AtomicReference<>();
         volatile String salvagedTo;
@@ -316,6 +318,9 @@ public final class RestoreEngine {
 
     private void removePartials() {
         for (FileJob job : jobs) {
+            if (job.moved) {
+                continue; // a system call per restored file saved: its partial is gone
+            }
             try {
                 Files.deleteIfExists(job.partial);
             } catch (IOException e) {
@@ -508,7 +513,10 @@ public final class RestoreEngine {
             files++;
         }
         ensureDir(target.getParent());
-        BasicFileAttributes existing = attributes(target);
+        // Nothing was in a directory this restore created: no need to look (a system call
+        // per file). Something put there meanwhile is replaced by the rename at the end,
+        // as an existing file would be, or makes the rename fail and is reported.
+        BasicFileAttributes existing = createdDirs.contains(target.getParent()) ? null : attributes(target);
         if (existing != null) {
             if (existing.isDirectory() && !isEmptyDirectory(target)) {
                 conflicts.add(new RestoreResult.Conflict(target.toString(), "a non-empty directory is in the way of the "
@@ -891,6 +899,7 @@ public final class RestoreEngine {
                 Path aside = job.path.resolveSibling(job.path.getFileName() + DAMAGED_SUFFIX);
                 try {
                     Files.move(job.partial, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    job.moved = true;
                     job.salvagedTo = aside.toString();
                 } catch (IOException e) {
                     job.damage.set(job.damage.get() + "; nothing kept: " + aside + " could not be written ("
@@ -900,6 +909,7 @@ public final class RestoreEngine {
             }
             try {
                 Files.move(job.partial, job.path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                job.moved = true;
             } catch (IOException e) {
                 job.damage.set("restored, but could not be put in place: " + describe(e));
             }
@@ -965,7 +975,10 @@ public final class RestoreEngine {
         }
         if (!link) {
             int mode = ownerOnly && n.type() == NodeType.FILE ? n.mode() & 0700 : n.mode();
-            Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+            // chmod(2) by path, which follows a link. Asked not to follow links, the JDK
+            // follows them all the same (it opens the path without O_NOFOLLOW to fchmod it),
+            // at two system calls more; stillOurs has just checked that p is no link.
+            Files.setAttribute(p, "unix:mode", mode);
         }
         FileTime mtime = FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS);
         try {
