@@ -1,7 +1,6 @@
 package io.lifeboat.core.internal.io;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -37,19 +36,6 @@ public final class BufferPool {
         for (int i = 0; i < idle.length; i++) {
             idle[i] = new ArrayDeque<>();
         }
-    }
-
-    /**
-     * An array of at least {@code length} bytes holding a copy of {@code src[from, from+length)};
-     * the rest of the array is unspecified.
-     */
-    public byte[] copyOf(byte[] src, int from, int length) {
-        if (length < MIN_POOLED || sizeClass(length) >= idle.length) {
-            return Arrays.copyOfRange(src, from, from + length);
-        }
-        byte[] b = take(length);
-        System.arraycopy(src, from, b, 0, length);
-        return b;
     }
 
     /** An array of at least {@code length} bytes with unspecified content. */
