@@ -168,7 +168,11 @@ public final class RestoreEngine {
         volatile Object fileKey;
         /** Why the partial file could not be created (the file is then a conflict, not damaged); null if it could. */
         volatile String conflict;
-        /** Whether the partial file was renamed into place (or aside, when damaged): there is no partial left. */
+        /**
+         * Whether the partial file was renamed into place (or aside, when damaged): there is
+         * no partial left. Set and read only by the thread that runs the restore, after the
+         * parallel phase.
+         */
         boolean moved;
         final AtomicInteger pending = new AtomicInteger();
         final AtomicReference<String> damage = new AtomicReference<>();
